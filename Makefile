@@ -1,0 +1,94 @@
+# ompsweep: build, test, benchmark, install.
+# The usual variables override the defaults: make CC=clang CFLAGS='-O2 -g' PREFIX=/opt/ompsweep
+# Dependencies (Debian 12): scripts/deps.sh installs them.
+
+VERSION := 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+
+CFLAGS  ?= -O3 -march=native -mprefer-vector-width=512 -g
+WARNINGS := -Wall -Wextra
+GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+ALL_CFLAGS   = -std=c11 $(WARNINGS) -fopenmp -fPIC $(CFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Ikernels -Idrivers $(CPPFLAGS) \
+               -DOMPSWEEP_VERSION='"$(VERSION)"' \
+               -DOMPSWEEP_GIT_REVISION='"$(GIT_REVISION)"' \
+               -DOMPSWEEP_CFLAGS='"$(strip $(ALL_CFLAGS))"'
+# libmvec provides glibc's vector exp (see kernels/vexp.h); OpenBLAS is the OpenMP build.
+LIBS = -lhwloc -lopenblas -lmvec -lm -lpthread
+
+KERNEL_SRC := $(sort $(wildcard kernels/*.c))
+DRIVER_SRC := $(sort $(filter-out drivers/main.c,$(wildcard drivers/*.c)))
+TEST_SRC   := $(sort $(wildcard tests/test_*.c))
+
+KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
+DRIVER_OBJ := $(DRIVER_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HEADERS    := $(wildcard kernels/*.h drivers/*.h)
+
+.PHONY: all test asan bench install uninstall clean format format-check
+
+all: ompsweep $(BUILD)/libompsweep.a $(BUILD)/libompsweep.so
+
+$(BUILD)/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libompsweep.a: $(KERNEL_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/libompsweep.so: $(KERNEL_OBJ)
+	$(CC) -shared -fopenmp $(LDFLAGS) -Wl,-soname,libompsweep.so.0 -o $@ $^ -lmvec -lm
+
+$(BUILD)/ompsweep: $(BUILD)/drivers/main.o $(DRIVER_OBJ) $(BUILD)/libompsweep.a
+	$(CC) -fopenmp $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The binary is also linked at the top level so the README's commands stay short.
+ompsweep: $(BUILD)/ompsweep
+	cp $< $@
+
+$(BUILD)/tests/%: tests/%.c $(DRIVER_OBJ) $(BUILD)/libompsweep.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -DGOLDEN_DIR='"tests/golden"' -DOMPSWEEP_BIN='"$(BUILD)/ompsweep"' \
+	    $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DRIVER_OBJ) $(BUILD)/libompsweep.a -lcriterion $(LIBS)
+
+# Every test binary, then one closing line with the totals (scripts/run-tests.sh).
+test: $(BUILD)/ompsweep $(TEST_BIN)
+	@scripts/run-tests.sh $(TEST_BIN)
+
+# The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build/asan \
+	    CFLAGS='-O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
+	    LDFLAGS='-fsanitize=address,undefined' test
+
+bench: $(BUILD)/ompsweep
+	scripts/bench.sh $(BUILD)/ompsweep
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include/ompsweep
+	install -m 755 $(BUILD)/ompsweep $(DESTDIR)$(PREFIX)/bin/ompsweep
+	install -m 644 $(BUILD)/libompsweep.a $(DESTDIR)$(PREFIX)/lib/libompsweep.a
+	install -m 755 $(BUILD)/libompsweep.so $(DESTDIR)$(PREFIX)/lib/libompsweep.so.$(VERSION)
+	ln -sf libompsweep.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libompsweep.so.0
+	ln -sf libompsweep.so.0 $(DESTDIR)$(PREFIX)/lib/libompsweep.so
+	install -m 644 kernels/*.h $(DESTDIR)$(PREFIX)/include/ompsweep/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' scripts/ompsweep.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ompsweep.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ompsweep $(DESTDIR)$(PREFIX)/lib/libompsweep.* \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/ompsweep.pc
+	rm -rf $(DESTDIR)$(PREFIX)/include/ompsweep
+
+format:
+	clang-format -i kernels/*.[ch] drivers/*.[ch] tests/*.c
+
+format-check:
+	clang-format --dry-run -Werror kernels/*.[ch] drivers/*.[ch] tests/*.c
+
+clean:
+	rm -rf build ompsweep

@@ -1,0 +1,356 @@
+/* ompsweep run KERNEL [options]: parse and check everything, open the outputs, measure, write. */
+#include "commands.h"
+
+#include "cli.h"
+#include "context.h"
+#include "latency.h"
+#include "outfile.h"
+#include "results.h"
+#include "sweep.h"
+#include "table.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run_args {
+    const char *variants, *threads, *schedules, *chunks, *sizes, *csv, *json;
+    const char *params[16];
+    int nparams, samples, quiet;
+    double min_time;
+    unsigned long long seed;
+};
+
+static void run_usage(FILE *f) {
+    fprintf(f,
+            "usage: ompsweep run KERNEL [options]\n\n"
+            "Measures KERNEL over every combination of the lists given; the reference variant\n"
+            "is always measured too (1 thread): it validates every point and is the baseline\n"
+            "of the 'x ref' column.\n\n"
+            "  --variant LIST    variants to measure (default: all; 'ompsweep list KERNEL')\n"
+            "  --threads LIST    thread counts, e.g. 1,2,4 or 1-8 (default: 1 to the CPUs)\n"
+            "  --schedule LIST   static, dynamic, guided (default: static)\n"
+            "  --chunk LIST      chunk per scheduled loop: a count in --size units, bytes\n"
+            "                    (125K, 1M: binary units), or all (one chunk per thread);\n"
+            "                    default: the OpenMP default for the schedule\n"
+            "  --size LIST       the kernel's main size (points, elements); k/M/G allowed\n"
+            "  --param N=V[,..]  the kernel's other parameters (repeatable)\n"
+            "  --samples N       samples per point (default 7)\n"
+            "  --min-time S      least duration of one sample, e.g. 0.02 or 20ms (default 20ms)\n"
+            "  --seed N          seed of the inputs (default 1)\n"
+            "  --csv FILE        write the points as CSV (%%h host, %%j job, %%r rank, %%d date)\n"
+            "  --json FILE       write the points and the context as JSON\n"
+            "  --quiet           no progress lines on stderr\n"
+            "\nThreads are pinned (OMP_PROC_BIND=close, OMP_PLACES=cores) unless OMP_PROC_BIND\n"
+            "or OMP_PLACES is set. Exit codes: 0 ok, 1 a failed run or a checksum mismatch,\n"
+            "2 a usage error.\n");
+}
+
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    fputs("ompsweep run: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(" (try 'ompsweep run --help')\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int parse_options(int argc, char **argv, struct run_args *a) {
+    static const struct option opts[] = {
+        {"variant", required_argument, NULL, 'v'}, {"threads", required_argument, NULL, 't'},
+        {"schedule", required_argument, NULL, 'S'}, {"chunk", required_argument, NULL, 'c'},
+        {"size", required_argument, NULL, 'n'},     {"param", required_argument, NULL, 'p'},
+        {"samples", required_argument, NULL, 's'},  {"min-time", required_argument, NULL, 'm'},
+        {"seed", required_argument, NULL, 'r'},     {"csv", required_argument, NULL, 'C'},
+        {"json", required_argument, NULL, 'J'},     {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    char err[CLI_ERRLEN];
+    long long v;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'v': a->variants = optarg; break;
+        case 't': a->threads = optarg; break;
+        case 'S': a->schedules = optarg; break;
+        case 'c': a->chunks = optarg; break;
+        case 'n': a->sizes = optarg; break;
+        case 'C': a->csv = optarg; break;
+        case 'J': a->json = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 'h': run_usage(stdout); return -1;
+        case 'p':
+            if (a->nparams == 16)
+                return usage_error("--param: given too many times");
+            a->params[a->nparams++] = optarg;
+            break;
+        case 's':
+            if (cli_parse_count(optarg, 1, 1000, &v, err, sizeof err))
+                return usage_error("--samples: %s", err);
+            a->samples = (int)v;
+            break;
+        case 'm':
+            if (cli_parse_seconds(optarg, &a->min_time, err, sizeof err))
+                return usage_error("--min-time: %s", err);
+            break;
+        case 'r':
+            if (cli_parse_count(optarg, 0, 0x7fffffffffffffffLL, &v, err, sizeof err))
+                return usage_error("--seed: %s", err);
+            a->seed = (unsigned long long)v;
+            break;
+        case ':': return usage_error("%s needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    return 0;
+}
+
+static int resolve_variants(const struct kernel *k, const char *list, struct sweep_plan *plan) {
+    char **names = NULL, err[CLI_ERRLEN];
+    size_t n = 0;
+    if (!list) {
+        plan->nvariants = kernel_variant_count(k);
+        plan->variants = calloc(plan->nvariants, sizeof *plan->variants);
+        for (size_t i = 0; plan->variants && i < plan->nvariants; i++)
+            plan->variants[i] = &k->variants[i];
+        return plan->variants ? 0 : usage_error("out of memory");
+    }
+    if (cli_parse_name_list(list, &names, &n, err, sizeof err))
+        return usage_error("--variant: %s", err);
+    plan->variants = calloc(n, sizeof *plan->variants);
+    int rc = plan->variants ? 0 : usage_error("out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        plan->variants[i] = kernel_find_variant(k, names[i]);
+        if (!plan->variants[i]) {
+            char known[256] = "";
+            for (size_t v = 0; k->variants[v].name; v++)
+                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
+                         v ? ", " : "", k->variants[v].name);
+            rc = usage_error("--variant: '%s' is not a variant of %s (it has: %s)", names[i],
+                             k->name, known);
+        }
+    }
+    plan->nvariants = n;
+    cli_free_names(names, n);
+    return rc;
+}
+
+static int resolve_schedules(const char *list, struct sweep_plan *plan) {
+    char **names = NULL, err[CLI_ERRLEN];
+    size_t n = 0;
+    if (cli_parse_name_list(list ? list : "static", &names, &n, err, sizeof err))
+        return usage_error("--schedule: %s", err);
+    plan->schedules = calloc(n, sizeof *plan->schedules);
+    int rc = plan->schedules ? 0 : usage_error("out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        int s = sweep_parse_schedule(names[i]);
+        if (s < 0)
+            rc = usage_error("--schedule: '%s' is not a schedule (static, dynamic, guided)",
+                             names[i]);
+        else
+            plan->schedules[i] = (enum sweep_schedule)s;
+    }
+    plan->nschedules = n;
+    cli_free_names(names, n);
+    return rc;
+}
+
+/* Default thread list: every count up to the CPUs on small machines, powers of two above. */
+static int default_threads(int cpus, struct sweep_plan *plan) {
+    plan->threads = calloc(64, sizeof *plan->threads);
+    if (!plan->threads)
+        return usage_error("out of memory");
+    size_t n = 0;
+    for (long long t = 1; t <= cpus && n < 63; t = cpus <= 8 ? t + 1 : t * 2)
+        plan->threads[n++] = t;
+    if (plan->threads[n - 1] != cpus)
+        plan->threads[n++] = cpus;
+    plan->nthreads = n;
+    return 0;
+}
+
+static int parse_one_param(const struct kernel *k, char *item, long *params) {
+    char *eq = strchr(item, '=');
+    if (!eq || eq == item)
+        return usage_error("--param: '%s' is not NAME=VALUE", item);
+    *eq = '\0';
+    int idx = kernel_param_index(k, item);
+    if (idx < 0)
+        return usage_error("--param: %s has no parameter '%s' ('ompsweep list %s' shows them)",
+                           k->name, item, k->name);
+    const struct kernel_param *p = &k->params[idx];
+    long long v;
+    char err[CLI_ERRLEN];
+    if (cli_parse_count(eq + 1, p->min, p->max, &v, err, sizeof err))
+        return usage_error("--param %s: %s", p->name, err);
+    params[idx] = (long)v;
+    return 0;
+}
+
+static int resolve_params(const struct kernel *k, const struct run_args *a,
+                          struct sweep_plan *plan) {
+    for (size_t i = 0; k->params[i].name; i++)
+        plan->params[i] = k->params[i].def;
+    for (int i = 0; i < a->nparams; i++) {
+        char **items = NULL, err[CLI_ERRLEN];
+        size_t n = 0;
+        if (cli_parse_name_list(a->params[i], &items, &n, err, sizeof err))
+            return usage_error("--param: %s", err);
+        int rc = 0;
+        for (size_t j = 0; !rc && j < n; j++)
+            rc = parse_one_param(k, items[j], plan->params);
+        cli_free_names(items, n);
+        if (rc)
+            return rc;
+    }
+    for (size_t s = 0; s < plan->nsizes; s++) {
+        const char *msg = k->check ? k->check((size_t)plan->sizes[s], plan->params) : NULL;
+        if (msg)
+            return usage_error("%s: %s", k->name, msg);
+    }
+    return 0;
+}
+
+static int build_plan(const struct kernel *k, const struct run_args *a, int cpus,
+                      struct sweep_plan *plan) {
+    char err[CLI_ERRLEN];
+    plan->kernel = k;
+    plan->samples = a->samples;
+    plan->min_time = a->min_time;
+    plan->seed = a->seed;
+    plan->cpus = cpus;
+    plan->progress = a->quiet ? NULL : stderr;
+    int rc = resolve_variants(k, a->variants, plan);
+    if (!rc && a->threads &&
+        cli_parse_count_list(a->threads, 1, 4096, &plan->threads, &plan->nthreads, err,
+                             sizeof err))
+        rc = usage_error("--threads: %s", err);
+    if (!rc && !a->threads)
+        rc = default_threads(cpus, plan);
+    if (!rc)
+        rc = resolve_schedules(a->schedules, plan);
+    if (!rc && a->chunks &&
+        cli_parse_chunk_list(a->chunks, &plan->chunks, &plan->nchunks, err, sizeof err))
+        rc = usage_error("--chunk: %s", err);
+    if (!rc && a->sizes &&
+        cli_parse_count_list(a->sizes, k->min_size, k->max_size, &plan->sizes, &plan->nsizes,
+                             err, sizeof err))
+        rc = usage_error("--size: %s", err);
+    if (!rc && !a->sizes) {
+        plan->sizes = calloc(1, sizeof *plan->sizes);
+        plan->nsizes = 1;
+        rc = plan->sizes ? 0 : usage_error("out of memory");
+        if (!rc)
+            plan->sizes[0] = k->default_size;
+    }
+    return rc ? rc : resolve_params(k, a, plan);
+}
+
+static void free_plan(struct sweep_plan *plan) {
+    free(plan->variants);
+    free(plan->threads);
+    free(plan->schedules);
+    free(plan->chunks);
+    free(plan->sizes);
+}
+
+/* A placement change shows as a latency ratio far from 1 (e.g. 30 ns vs 170 ns). */
+static void check_placement(const struct context *ctx) {
+    double a = ctx->latency_start_ns, b = ctx->latency_end_ns;
+    if (isfinite(a) && isfinite(b) && (a > 1.5 * b || b > 1.5 * a))
+        fprintf(stderr,
+                "ompsweep run: warning: core-to-core latency changed during the run (%.0f ns "
+                "-> %.0f ns): the host moved the CPUs; multi-thread figures may mix two "
+                "placements\n",
+                a, b);
+}
+
+static int open_outputs(const struct run_args *a, struct outfile *csv, struct outfile *json) {
+    char err[CLI_ERRLEN];
+    if (a->csv && outfile_open(csv, a->csv, err, sizeof err))
+        return usage_error("--csv: %s", err);
+    if (a->json && outfile_open(json, a->json, err, sizeof err)) {
+        outfile_abort(csv);
+        return usage_error("--json: %s", err);
+    }
+    return 0;
+}
+
+static int write_outputs(const struct sweep_plan *plan, const struct sweep_result *res,
+                         const struct context *ctx, struct outfile *csv, struct outfile *json) {
+    char err[CLI_ERRLEN];
+    int rc = 0;
+    if (csv->f) {
+        results_write_csv(csv->f, plan, res);
+        if (outfile_commit(csv, err, sizeof err)) {
+            fprintf(stderr, "ompsweep run: --csv: %s\n", err);
+            rc = 1;
+        }
+    }
+    if (json->f) {
+        results_write_json(json->f, plan, res, ctx);
+        if (outfile_commit(json, err, sizeof err)) {
+            fprintf(stderr, "ompsweep run: --json: %s\n", err);
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+static int measure_and_write(const struct sweep_plan *plan, struct context *ctx,
+                             struct outfile *csv, struct outfile *json) {
+    char err[CLI_ERRLEN];
+    struct sweep_result res;
+    if (latency_pick_cpus(&ctx->latency_cpu_a, &ctx->latency_cpu_b) == 0)
+        ctx->latency_start_ns = latency_core_to_core_ns(ctx->latency_cpu_a, ctx->latency_cpu_b);
+    if (sweep_run(plan, &res, err, sizeof err)) {
+        fprintf(stderr, "ompsweep run: %s\n", err);
+        sweep_result_free(&res);
+        outfile_abort(csv);
+        outfile_abort(json);
+        return 1;
+    }
+    if (ctx->latency_cpu_a >= 0)
+        ctx->latency_end_ns = latency_core_to_core_ns(ctx->latency_cpu_a, ctx->latency_cpu_b);
+    check_placement(ctx);
+    table_print(stdout, plan, &res);
+    int rc = write_outputs(plan, &res, ctx, csv, json);
+    for (size_t i = 0; i < res.npoints; i++)
+        if (!res.points[i].validated) {
+            fprintf(stderr, "ompsweep run: checksum mismatch: see the 'check' column\n");
+            rc = 1;
+            break;
+        }
+    sweep_result_free(&res);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
+    struct run_args a = {.samples = 7, .min_time = 0.02, .seed = 1};
+    int rc = parse_options(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (optind >= argc)
+        return usage_error("which kernel? ('ompsweep list' shows them)");
+    if (optind + 1 < argc)
+        return usage_error("unexpected argument '%s' after the kernel", argv[optind + 1]);
+    const struct kernel *k = kernel_find(argv[optind]);
+    if (!k)
+        return usage_error("unknown kernel '%s' ('ompsweep list' shows them)", argv[optind]);
+    struct context ctx;
+    context_collect(&ctx, full_argc, full_argv);
+    struct sweep_plan plan = {0};
+    struct outfile csv = {0}, json = {0};
+    rc = build_plan(k, &a, ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1, &plan);
+    if (!rc)
+        rc = open_outputs(&a, &csv, &json);
+    if (!rc)
+        rc = measure_and_write(&plan, &ctx, &csv, &json);
+    free_plan(&plan);
+    return rc;
+}

@@ -1,0 +1,27 @@
+/* measure: timing of one kernel variant at one setting.
+ *
+ * One warm-up run (discarded), then the repetitions per sample are calibrated (doubled) until
+ * one sample lasts at least min_time, then `samples` samples are taken. Each sample's time is
+ * divided by its repetitions: times[] are seconds per run. CLOCK_MONOTONIC.
+ * Errors: the variant's own error code, passed through. Thread-safety: one caller per state.
+ */
+#ifndef OMPSWEEP_MEASURE_H
+#define OMPSWEEP_MEASURE_H
+
+#include "kernel.h"
+
+#include <stddef.h>
+
+struct measure_settings {
+    int samples;     /* outer samples, >= 1                      */
+    double min_time; /* seconds one sample lasts at least        */
+    long max_reps;   /* cap on calibration, so slow runs stay 1  */
+};
+
+/* times holds settings->samples doubles; *reps receives the repetitions per sample. */
+int measure_variant(const struct kernel_variant *v, void *state,
+                    const struct measure_settings *settings, double *times, long *reps);
+
+double measure_now(void); /* seconds, monotonic */
+
+#endif

@@ -1,0 +1,136 @@
+#include "results.h"
+
+#include "json.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const csv_columns =
+    "kernel,variant,threads,schedule,chunk_items,chunk_bytes,size,working_set_bytes,samples,"
+    "median_s,min_s,max_s,mean_s,sd_s,cv,items_per_s,gbytes_per_s,gflops,speedup,efficiency,"
+    "checksum,validated,oversubscribed,ratio_ref,reps,outliers,params";
+
+void results_format_params(const struct sweep_plan *plan, char *buf, size_t len) {
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; plan->kernel->params[i].name && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s=%ld", i ? ";" : "",
+                                 plan->kernel->params[i].name, plan->params[i]);
+}
+
+/* A number, or nothing for NaN (an empty CSV field). */
+static void csv_number(FILE *f, double v, const char *fmt) {
+    fputc(',', f);
+    if (isfinite(v))
+        fprintf(f, fmt, v);
+}
+
+static void csv_row(FILE *f, const struct sweep_plan *plan, const struct sweep_point *p,
+                    const char *params) {
+    fprintf(f, "%s,%s,%d,%s", plan->kernel->name, p->variant->name, p->threads,
+            sweep_schedule_name(p->schedule));
+    if (p->chunk_iterations > 0)
+        fprintf(f, ",%lld,%.0f", p->chunk_items, p->chunk_bytes);
+    else
+        fputs(",,", f);
+    fprintf(f, ",%lld,%.0f,%zu", p->size, p->work.working_set, p->st.n);
+    const double v[] = {p->st.median, p->st.min, p->st.max, p->st.mean, p->st.sd, p->st.cv};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        csv_number(f, v[i], "%.9g");
+    csv_number(f, p->items_per_s, "%.6g");
+    csv_number(f, p->gbytes_per_s, "%.6g");
+    csv_number(f, p->gflops, "%.6g");
+    csv_number(f, p->speedup, "%.4f");
+    csv_number(f, p->efficiency, "%.4f");
+    csv_number(f, p->checksum, "%.17g");
+    fprintf(f, ",%s,%s", p->validated ? "yes" : "no", p->oversubscribed ? "yes" : "no");
+    csv_number(f, p->ratio_ref, "%.4f");
+    fprintf(f, ",%ld,%d,%s\n", p->reps, p->st.outliers, params);
+}
+
+void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
+    char params[512];
+    results_format_params(plan, params, sizeof params);
+    fprintf(f, "%s\n", csv_columns);
+    for (size_t i = 0; i < res->npoints; i++)
+        csv_row(f, plan, &res->points[i], params);
+}
+
+static void json_point(struct json_writer *w, const struct sweep_plan *plan,
+                       const struct sweep_point *p) {
+    json_object_begin(w, NULL);
+    json_string(w, "kernel", plan->kernel->name);
+    json_string(w, "variant", p->variant->name);
+    json_integer(w, "threads", p->threads);
+    json_string(w, "schedule", sweep_schedule_name(p->schedule));
+    if (p->chunk_iterations > 0) {
+        json_integer(w, "chunk_items", p->chunk_items);
+        json_number(w, "chunk_bytes", p->chunk_bytes);
+    } else {
+        json_null(w, "chunk_items");
+        json_null(w, "chunk_bytes");
+    }
+    json_integer(w, "size", p->size);
+    json_number(w, "working_set_bytes", p->work.working_set);
+    json_integer(w, "samples", (long long)p->st.n);
+    json_integer(w, "reps", p->reps);
+    json_number(w, "median_s", p->st.median);
+    json_number(w, "min_s", p->st.min);
+    json_number(w, "max_s", p->st.max);
+    json_number(w, "mean_s", p->st.mean);
+    json_number(w, "sd_s", p->st.sd);
+    json_number(w, "cv", p->st.cv);
+    json_integer(w, "outliers", p->st.outliers);
+    json_bool(w, "noisy", isfinite(p->st.cv) && p->st.cv > STATS_NOISY_CV);
+    json_number(w, "items_per_s", p->items_per_s);
+    json_number(w, "gbytes_per_s", p->gbytes_per_s);
+    json_number(w, "gflops", p->gflops);
+    json_number(w, "speedup", p->speedup);
+    json_number(w, "efficiency", p->efficiency);
+    json_number(w, "ratio_ref", p->ratio_ref);
+    json_number(w, "checksum", p->checksum);
+    json_number(w, "ref_checksum", p->ref_checksum);
+    json_bool(w, "validated", p->validated);
+    json_bool(w, "oversubscribed", p->oversubscribed);
+    json_array_begin(w, "times_s");
+    for (size_t s = 0; s < p->st.n; s++)
+        json_number(w, NULL, p->times[s]);
+    json_array_end(w);
+    json_array_begin(w, "thread_cpus");
+    for (int t = 0; t < p->threads; t++)
+        json_integer(w, NULL, p->cpus[t]);
+    json_array_end(w);
+    json_object_end(w);
+}
+
+static void json_kernel(struct json_writer *w, const struct sweep_plan *plan) {
+    const struct kernel *k = plan->kernel;
+    json_object_begin(w, "kernel");
+    json_string(w, "name", k->name);
+    json_string(w, "item", k->item);
+    json_string(w, "iteration", k->iteration);
+    json_string(w, "size_name", k->size_name);
+    json_number(w, "tolerance", k->tolerance);
+    json_object_begin(w, "params");
+    for (size_t i = 0; k->params[i].name; i++)
+        json_integer(w, k->params[i].name, plan->params[i]);
+    json_object_end(w);
+    json_integer(w, "seed", (long long)plan->seed);
+    json_number(w, "min_time_s", plan->min_time);
+    json_object_end(w);
+}
+
+void results_write_json(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
+                        const struct context *ctx) {
+    struct json_writer w;
+    json_init(&w, f, 1);
+    json_object_begin(&w, NULL);
+    json_string(&w, "schema", "ompsweep-run-1");
+    context_write_json(&w, ctx);
+    json_kernel(&w, plan);
+    json_array_begin(&w, "points");
+    for (size_t i = 0; i < res->npoints; i++)
+        json_point(&w, plan, &res->points[i]);
+    json_array_end(&w);
+    json_object_end(&w);
+}

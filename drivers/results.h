@@ -1,0 +1,22 @@
+/* results: a sweep's points as long-format CSV (one row per point) and as JSON (the points,
+ * each with its samples and thread placement, plus the run's context). results/README.md
+ * documents both schemas. Values that were not measured (a speedup without a 1-thread point)
+ * are empty in CSV and null in JSON. Errors: the FILE's error flag; check ferror().
+ * Thread-safety: one writer per FILE.
+ */
+#ifndef OMPSWEEP_RESULTS_H
+#define OMPSWEEP_RESULTS_H
+
+#include "context.h"
+#include "sweep.h"
+
+#include <stdio.h>
+
+void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res);
+void results_write_json(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
+                        const struct context *ctx);
+
+/* "splines=50;grid=50;degree=1" ("" for a kernel without parameters). */
+void results_format_params(const struct sweep_plan *plan, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,214 @@
+#include "sweep.h"
+
+#include "context.h"
+#include "measure.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const schedule_names[] = {"static", "dynamic", "guided"};
+
+const char *sweep_schedule_name(int schedule) {
+    return schedule >= 0 && schedule <= SCHED_GUIDED ? schedule_names[schedule] : "-";
+}
+
+int sweep_parse_schedule(const char *name) {
+    for (int i = 0; i <= SCHED_GUIDED; i++)
+        if (strcmp(name, schedule_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static omp_sched_t omp_kind(int schedule) {
+    switch (schedule) {
+    case SCHED_DYNAMIC: return omp_sched_dynamic;
+    case SCHED_GUIDED: return omp_sched_guided;
+    default: return omp_sched_static;
+    }
+}
+
+long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel_work *w,
+                                 int threads) {
+    long long total = (long long)w->iterations;
+    long long it;
+    if (!c)
+        return 0;
+    switch (c->kind) {
+    case CHUNK_ALL: it = (total + threads - 1) / threads; break;
+    case CHUNK_COUNT: it = (long long)ceil((double)c->value / w->iteration_size); break;
+    default: it = (long long)ceil((double)c->value / w->iteration_bytes); break;
+    }
+    return it < 1 ? 1 : it;
+}
+
+/* What one point is: everything but its measurement. */
+struct point_spec {
+    const struct kernel_variant *variant;
+    int threads, schedule, chunk_index;
+    long long size;
+};
+
+static int validate(double checksum, double ref, double tolerance) {
+    if (!isfinite(checksum) || !isfinite(ref))
+        return 0;
+    if (tolerance == 0.0)
+        return memcmp(&checksum, &ref, sizeof ref) == 0;
+    return fabs(checksum - ref) <= tolerance * fabs(ref);
+}
+
+static void set_icvs(const struct sweep_plan *plan, const struct point_spec *ps,
+                     struct sweep_point *pt) {
+    const struct chunk_spec *c = ps->chunk_index >= 0 ? &plan->chunks[ps->chunk_index] : NULL;
+    pt->chunk_iterations = sweep_chunk_iterations(c, &pt->work, ps->threads);
+    pt->chunk_items = (long long)(pt->chunk_iterations * pt->work.iteration_size);
+    pt->chunk_bytes = (double)pt->chunk_iterations * pt->work.iteration_bytes;
+    omp_set_num_threads(ps->threads);
+    omp_set_schedule(omp_kind(ps->schedule < 0 ? SCHED_STATIC : ps->schedule),
+                     (int)(pt->chunk_iterations > 0x7fffffff ? 0x7fffffff : pt->chunk_iterations));
+}
+
+static int measure_point(const struct sweep_plan *plan, const struct point_spec *ps,
+                         double ref_checksum, struct sweep_point *pt, char *err, size_t errlen) {
+    const struct kernel *k = plan->kernel;
+    memset(pt, 0, sizeof *pt);
+    pt->variant = ps->variant;
+    pt->threads = ps->threads;
+    pt->schedule = ps->schedule;
+    pt->chunk_index = ps->chunk_index;
+    pt->size = ps->size;
+    k->work((size_t)ps->size, plan->params, &pt->work);
+    set_icvs(plan, ps, pt);
+    pt->times = calloc((size_t)plan->samples, sizeof *pt->times);
+    pt->cpus = calloc((size_t)ps->threads, sizeof *pt->cpus);
+    if (!pt->times || !pt->cpus) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    context_thread_cpus(ps->threads, pt->cpus);
+    void *state = NULL;
+    int rc = k->setup(&state, (size_t)ps->size, plan->params, plan->seed);
+    if (rc) {
+        snprintf(err, errlen, "%s: setup at size %lld failed: %s", k->name, ps->size,
+                 strerror(rc));
+        return -1;
+    }
+    struct measure_settings ms = {plan->samples, plan->min_time, 1L << 24};
+    rc = measure_variant(ps->variant, state, &ms, pt->times, &pt->reps);
+    pt->checksum = rc ? NAN : k->checksum(state);
+    k->teardown(state);
+    if (rc) {
+        snprintf(err, errlen, "%s/%s failed: %s", k->name, ps->variant->name, strerror(rc));
+        return -1;
+    }
+    stats_compute(pt->times, (size_t)plan->samples, &pt->st);
+    pt->items_per_s = pt->work.items / pt->st.median;
+    pt->gbytes_per_s = pt->work.bytes / pt->st.median * 1e-9;
+    pt->gflops = pt->work.flops / pt->st.median * 1e-9;
+    pt->ref_checksum = isnan(ref_checksum) ? pt->checksum : ref_checksum;
+    pt->validated = validate(pt->checksum, pt->ref_checksum, k->tolerance);
+    pt->oversubscribed = ps->threads > plan->cpus;
+    pt->speedup = pt->efficiency = pt->ratio_ref = NAN;
+    return 0;
+}
+
+static void report_progress(const struct sweep_plan *plan, size_t done, size_t total,
+                            const struct sweep_point *pt) {
+    if (!plan->progress)
+        return;
+    char chunk[32] = "-";
+    if (pt->chunk_index >= 0)
+        cli_format_chunk(&plan->chunks[pt->chunk_index], chunk, sizeof chunk);
+    fprintf(plan->progress, "[%zu/%zu] %s/%s size=%lld threads=%d schedule=%s chunk=%s: %.4g ms%s%s\n",
+            done, total, plan->kernel->name, pt->variant->name, pt->size, pt->threads,
+            sweep_schedule_name(pt->schedule), chunk, pt->st.median * 1e3,
+            pt->validated ? "" : "  CHECKSUM MISMATCH", pt->oversubscribed ? "  (oversubscribed)" : "");
+    fflush(plan->progress);
+}
+
+/* The points of one size, in order: the reference, then every requested variant. */
+static size_t plan_points(const struct sweep_plan *plan, long long size, struct point_spec *out) {
+    size_t n = 0;
+    const struct kernel_variant *ref = &plan->kernel->variants[0];
+    out[n++] = (struct point_spec){ref, 1, -1, -1, size};
+    for (size_t v = 0; v < plan->nvariants; v++) {
+        const struct kernel_variant *var = plan->variants[v];
+        if (var == ref)
+            continue;
+        int serial = (var->flags & VARIANT_SERIAL) != 0;
+        int chunked = (var->flags & VARIANT_CHUNKED) != 0;
+        for (size_t t = 0; t < (serial ? 1 : plan->nthreads); t++) {
+            int threads = serial ? 1 : (int)plan->threads[t];
+            for (size_t s = 0; s < (chunked ? plan->nschedules : 1); s++) {
+                int sched = chunked ? (int)plan->schedules[s] : -1;
+                size_t nchunks = chunked && plan->nchunks ? plan->nchunks : 1;
+                for (size_t c = 0; c < nchunks; c++)
+                    out[n++] = (struct point_spec){var, threads, sched,
+                                                   chunked && plan->nchunks ? (int)c : -1, size};
+            }
+        }
+    }
+    return n;
+}
+
+/* Speedup against the 1-thread point of the same variant, size, schedule and chunk. */
+static void derive_ratios(struct sweep_result *res) {
+    for (size_t i = 0; i < res->npoints; i++) {
+        struct sweep_point *p = &res->points[i];
+        for (size_t j = 0; j < res->npoints; j++) {
+            const struct sweep_point *q = &res->points[j];
+            if (q->threads == 1 && q->variant == p->variant && q->size == p->size &&
+                q->schedule == p->schedule && q->chunk_index == p->chunk_index) {
+                p->speedup = q->st.median / p->st.median;
+                p->efficiency = p->speedup / p->threads;
+                break;
+            }
+        }
+    }
+}
+
+int sweep_run(const struct sweep_plan *plan, struct sweep_result *res, char *err, size_t errlen) {
+    size_t per_size = 1 + plan->nvariants * plan->nthreads * plan->nschedules *
+                              (plan->nchunks ? plan->nchunks : 1);
+    size_t total_max = per_size * plan->nsizes;
+    memset(res, 0, sizeof *res);
+    struct point_spec *specs = calloc(total_max, sizeof *specs);
+    res->points = calloc(total_max, sizeof *res->points);
+    if (!specs || !res->points) {
+        free(specs);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t total = 0;
+    for (size_t s = 0; s < plan->nsizes; s++)
+        total += plan_points(plan, plan->sizes[s], specs + total);
+    int rc = 0;
+    double ref_checksum = NAN, ref_median = NAN;
+    for (size_t i = 0; i < total && !rc; i++) {
+        int is_ref = specs[i].variant == &plan->kernel->variants[0];
+        rc = measure_point(plan, &specs[i], is_ref ? NAN : ref_checksum, &res->points[i], err,
+                           errlen);
+        res->npoints = i + 1;
+        if (rc)
+            break;
+        if (is_ref) {
+            ref_checksum = res->points[i].checksum;
+            ref_median = res->points[i].st.median;
+        }
+        res->points[i].ratio_ref = ref_median / res->points[i].st.median;
+        report_progress(plan, i + 1, total, &res->points[i]);
+    }
+    free(specs);
+    derive_ratios(res);
+    return rc ? -1 : 0;
+}
+
+void sweep_result_free(struct sweep_result *res) {
+    for (size_t i = 0; i < res->npoints; i++) {
+        free(res->points[i].times);
+        free(res->points[i].cpus);
+    }
+    free(res->points);
+    memset(res, 0, sizeof *res);
+}

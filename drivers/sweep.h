@@ -1,0 +1,75 @@
+/* sweep: measures one kernel over sizes x variants x threads x schedules x chunks.
+ *
+ * For every size the reference variant runs first (1 thread): its checksum validates every
+ * other point and its median is the denominator of each point's ratio to the reference. Each
+ * point is set up afresh after the thread count and schedule are set, so its arrays are
+ * first-touched by the threads and schedule that then compute on them.
+ * Errors: sweep_run returns 0, or -1 with a message in err (a kernel's setup or run failed).
+ * Thread-safety: one sweep at a time per process (it sets the OpenMP ICVs).
+ */
+#ifndef OMPSWEEP_SWEEP_H
+#define OMPSWEEP_SWEEP_H
+
+#include "cli.h"
+#include "kernel.h"
+#include "stats.h"
+
+#include <stdio.h>
+
+enum sweep_schedule { SCHED_STATIC, SCHED_DYNAMIC, SCHED_GUIDED };
+
+struct sweep_plan {
+    const struct kernel *kernel;
+    const struct kernel_variant **variants; /* the reference is always measured too */
+    size_t nvariants;
+    long long *threads;
+    size_t nthreads;
+    enum sweep_schedule *schedules;
+    size_t nschedules;
+    struct chunk_spec *chunks; /* NULL: the OpenMP default chunk */
+    size_t nchunks;
+    long long *sizes;
+    size_t nsizes;
+    long params[16];
+    int samples;
+    double min_time;
+    unsigned long long seed;
+    int cpus;          /* CPUs this process may run on (for the oversubscription flag) */
+    FILE *progress;    /* NULL: silent */
+};
+
+struct sweep_point {
+    const struct kernel_variant *variant;
+    int threads;
+    int schedule;      /* enum sweep_schedule, or -1 where the variant takes none */
+    int chunk_index;   /* index into plan->chunks, or -1 (default / not chunked)  */
+    long long chunk_iterations, chunk_items; /* 0 = OpenMP's default             */
+    double chunk_bytes;
+    long long size;
+    struct kernel_work work;
+    struct stats st;
+    double *times;     /* st.n samples, seconds per run                           */
+    long reps;
+    double items_per_s, gbytes_per_s, gflops;
+    double speedup, efficiency, ratio_ref; /* NaN where no baseline was measured */
+    double checksum, ref_checksum;
+    int validated, oversubscribed;
+    int *cpus;         /* the CPU each thread ran on, `threads` of them           */
+};
+
+struct sweep_result {
+    struct sweep_point *points;
+    size_t npoints;
+};
+
+const char *sweep_schedule_name(int schedule);
+int sweep_parse_schedule(const char *name); /* -1 if unknown */
+
+/* Resolve a chunk for a kernel at a size and thread count into loop iterations. */
+long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel_work *w,
+                                 int threads);
+
+int sweep_run(const struct sweep_plan *plan, struct sweep_result *res, char *err, size_t errlen);
+void sweep_result_free(struct sweep_result *res);
+
+#endif

@@ -1,0 +1,78 @@
+/* kernel: what every kernel family provides to the drivers (see docs/design.md).
+ *
+ * A kernel is described by data: its name, what one item is, its parameters with defaults
+ * and ranges, its variants ([0] is the serial reference) and four functions. The drivers never
+ * look inside a kernel's state; a kernel never learns how it is timed.
+ *
+ * Errors: setup and run return 0 or a positive errno-style code (ENOMEM, EINVAL).
+ * Thread-safety: one state belongs to one driver thread; variants spawn their own OpenMP
+ * teams and read the schedule the driver set with omp_set_schedule(): their scheduled loop
+ * uses schedule(runtime), and the driver turns a chunk given in --size units or in bytes into
+ * that loop's iterations with struct kernel_work.
+ */
+#ifndef OMPSWEEP_KERNEL_H
+#define OMPSWEEP_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct kernel_param {
+    const char *name;
+    long def, min, max;
+    const char *help;
+};
+
+enum kernel_variant_flags {
+    VARIANT_SERIAL = 1u,  /* ignores the thread count: measured at 1 thread only        */
+    VARIANT_CHUNKED = 2u, /* its parallel loop honours the schedule and the chunk size   */
+};
+
+struct kernel_variant {
+    const char *name;
+    const char *summary;
+    unsigned flags;
+    int (*run)(void *state); /* one repetition; 0 = success                               */
+};
+
+/* What one run of a kernel costs at a given size and parameters, for derived rates. */
+struct kernel_work {
+    double items;           /* result values one run produces (the rate's numerator)  */
+    double bytes;           /* memory traffic of one run, STREAM-style counting       */
+    double flops;           /* floating-point operations of one run                   */
+    double working_set;     /* bytes of the arrays one run touches                    */
+    size_t iterations;      /* iterations of the scheduled (schedule(runtime)) loop   */
+    double iteration_size;  /* --size units one iteration covers (1 point, 1024 elements) */
+    double iteration_bytes; /* bytes of input/output one iteration touches (chunk in bytes) */
+};
+
+struct kernel {
+    const char *name, *group, *summary;
+    const char *item;       /* what one item is: "value", "element", ...             */
+    const char *iteration;  /* what one iteration of the scheduled loop is: "point"   */
+    const char *size_name;  /* what --size sets: "points", "elements"                */
+    long default_size, min_size, max_size;
+    double tolerance;       /* allowed |checksum - ref| / |ref|; 0 = same bits        */
+    const struct kernel_param *params;     /* terminated by a {NULL} entry            */
+    const struct kernel_variant *variants; /* [0] is the reference; {NULL} ends it    */
+    /* How many bytes one item / flops one item, at these settings (for list/roofline). */
+    void (*work)(size_t size, const long *params, struct kernel_work *w);
+    /* Constraints between size and parameters beyond each one's range: NULL if fine, else a
+     * message naming the problem. May be NULL (no constraints). */
+    const char *(*check)(size_t size, const long *params);
+    /* Allocate and fill the inputs from seed (deterministic, independent of threads);
+     * first-touch in parallel with the current OpenMP schedule. */
+    int (*setup)(void **state, size_t size, const long *params, uint64_t seed);
+    double (*checksum)(const void *state); /* the result of the last run             */
+    void (*teardown)(void *state);
+};
+
+/* kernels/registry.c: the one list of kernels, NULL-terminated. */
+extern const struct kernel *const kernel_registry[];
+
+const struct kernel *kernel_find(const char *name);
+const struct kernel_variant *kernel_find_variant(const struct kernel *k, const char *name);
+int kernel_param_index(const struct kernel *k, const char *name); /* -1 if unknown */
+size_t kernel_param_count(const struct kernel *k);
+size_t kernel_variant_count(const struct kernel *k);
+
+#endif

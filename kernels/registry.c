@@ -1,0 +1,48 @@
+/* The one list of kernels. Adding a kernel: one new file pair and one line here. */
+#include "kernel.h"
+
+#include <string.h>
+
+extern const struct kernel spline_expsum_kernel;
+extern const struct kernel expsum_kernel;
+
+const struct kernel *const kernel_registry[] = {
+    &spline_expsum_kernel,
+    &expsum_kernel,
+    NULL,
+};
+
+const struct kernel *kernel_find(const char *name) {
+    for (size_t i = 0; kernel_registry[i]; i++)
+        if (strcmp(kernel_registry[i]->name, name) == 0)
+            return kernel_registry[i];
+    return NULL;
+}
+
+const struct kernel_variant *kernel_find_variant(const struct kernel *k, const char *name) {
+    for (const struct kernel_variant *v = k->variants; v->name; v++)
+        if (strcmp(v->name, name) == 0)
+            return v;
+    return NULL;
+}
+
+int kernel_param_index(const struct kernel *k, const char *name) {
+    for (int i = 0; k->params[i].name; i++)
+        if (strcmp(k->params[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+size_t kernel_param_count(const struct kernel *k) {
+    size_t n = 0;
+    while (k->params[n].name)
+        n++;
+    return n;
+}
+
+size_t kernel_variant_count(const struct kernel *k) {
+    size_t n = 0;
+    while (k->variants[n].name)
+        n++;
+    return n;
+}

@@ -1,0 +1,285 @@
+/* The command line: parsers, output files, and the ompsweep binary on good and bad input. */
+#include "cli.h"
+#include "outfile.h"
+#include "stats.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <math.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef OMPSWEEP_BIN
+#define OMPSWEEP_BIN "build/ompsweep"
+#endif
+
+/* ---- parsers ----------------------------------------------------------------------------- */
+
+Test(cli, count_lists_with_ranges_and_suffixes) {
+    long long *v;
+    size_t n;
+    char err[CLI_ERRLEN];
+    cr_assert_eq(cli_parse_count_list("1-4,8,2k", 1, 100000, &v, &n, err, sizeof err), 0);
+    long long want[] = {1, 2, 3, 4, 8, 2000};
+    cr_assert_eq(n, 6);
+    cr_assert_arr_eq(v, want, sizeof want);
+    free(v);
+    cr_assert_eq(cli_parse_count_list("1,,2", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "empty item"), "%s", err);
+    cr_assert_eq(cli_parse_count_list("", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "empty list"), "%s", err);
+    cr_assert_eq(cli_parse_count_list("0", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "out of range"), "%s", err);
+    cr_assert_eq(cli_parse_count_list("-3", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "negative"), "%s", err);
+    cr_assert_eq(cli_parse_count_list("4-2", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(cli_parse_count_list("2x", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(cli_parse_count_list("99999999999999999999", 1, 10, &v, &n, err, sizeof err), -1);
+}
+
+Test(cli, chunks_in_counts_bytes_and_all) {
+    struct chunk_spec *c;
+    size_t n;
+    char err[CLI_ERRLEN], buf[32];
+    cr_assert_eq(cli_parse_chunk_list("125K,1M,all,5334,64B", &c, &n, err, sizeof err), 0);
+    cr_assert_eq(n, 5);
+    cr_assert(c[0].kind == CHUNK_BYTES && c[0].value == 128000);
+    cr_assert(c[1].kind == CHUNK_BYTES && c[1].value == 1048576);
+    cr_assert(c[2].kind == CHUNK_ALL);
+    cr_assert(c[3].kind == CHUNK_COUNT && c[3].value == 5334);
+    cr_assert(c[4].kind == CHUNK_BYTES && c[4].value == 64);
+    cr_assert_str_eq(cli_format_chunk(&c[0], buf, sizeof buf), "125K");
+    cr_assert_str_eq(cli_format_chunk(&c[2], buf, sizeof buf), "all");
+    free(c);
+    cr_assert_eq(cli_parse_chunk_list("0", &c, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "larger than 0"), "%s", err);
+    cr_assert_eq(cli_parse_chunk_list("12Q", &c, &n, err, sizeof err), -1);
+    cr_assert_eq(cli_parse_chunk_list("64K,", &c, &n, err, sizeof err), -1);
+}
+
+Test(cli, seconds) {
+    double s;
+    char err[CLI_ERRLEN];
+    cr_assert_eq(cli_parse_seconds("20ms", &s, err, sizeof err), 0);
+    cr_assert_float_eq(s, 0.02, 1e-15);
+    cr_assert_eq(cli_parse_seconds("0.5", &s, err, sizeof err), 0);
+    cr_assert_eq(s, 0.5);
+    cr_assert_eq(cli_parse_seconds("0", &s, err, sizeof err), -1);
+    cr_assert_eq(cli_parse_seconds("fast", &s, err, sizeof err), -1);
+}
+
+Test(stats, summary_of_known_samples) {
+    double x[] = {4, 1, 3, 2, 100};
+    struct stats st;
+    cr_assert_eq(stats_compute(x, 5, &st), 0);
+    cr_assert_eq(st.median, 3);
+    cr_assert_eq(st.min, 1);
+    cr_assert_eq(st.max, 100);
+    cr_assert_float_eq(st.mean, 22.0, 1e-12);
+    cr_assert_float_eq(st.sd, sqrt((18.0 * 18 + 21 * 21 + 19 * 19 + 20 * 20 + 78 * 78) / 4), 1e-9);
+    double even[] = {1, 2, 3, 4};
+    stats_compute(even, 4, &st);
+    cr_assert_eq(st.median, 2.5);
+    cr_assert_eq(st.outliers, 0);
+    double one = 7;
+    stats_compute(&one, 1, &st);
+    cr_assert(isnan(st.sd) && st.median == 7);
+}
+
+Test(outfile, pattern_expansion_and_atomic_commit) {
+    char out[256], err[CLI_ERRLEN], host[256] = "";
+    gethostname(host, sizeof host - 1);
+    setenv("SLURM_JOB_ID", "4242", 1);
+    cr_assert_eq(outfile_expand("r-%h-%j-%%.csv", out, sizeof out, err, sizeof err), 0);
+    char want[300];
+    snprintf(want, sizeof want, "r-%s-4242-%%.csv", host);
+    cr_assert_str_eq(out, want);
+    unsetenv("SLURM_JOB_ID");
+    cr_assert_eq(outfile_expand("x%q", out, sizeof out, err, sizeof err), -1);
+    char dir[] = "/tmp/ompsweep-outfile-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/sub/dir/r.csv", dir);
+    struct outfile o;
+    cr_assert_eq(outfile_open(&o, path, err, sizeof err), 0, "%s", err);
+    fputs("a,b\n", o.f);
+    cr_assert_neq(access(path, F_OK), 0, "the final name appears only at commit");
+    cr_assert_eq(outfile_commit(&o, err, sizeof err), 0);
+    cr_assert_eq(access(path, F_OK), 0);
+    cr_assert_eq(outfile_open(&o, path, err, sizeof err), 0);
+    outfile_abort(&o);
+    cr_assert_neq(access(o.tmp_path, F_OK), 0, "abort removes the temporary file");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- the binary ------------------------------------------------------------------------- */
+
+/* Runs `ompsweep ARGS` with stdout and stderr captured; returns the exit code. */
+static int run_ompsweep(const char *args, char *out, size_t outlen) {
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", OMPSWEEP_BIN, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, outlen - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int dir_is_empty(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d)
+        return 1;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            empty = 0;
+    closedir(d);
+    return empty;
+}
+
+struct bad_case {
+    const char *args, *expect;
+};
+
+static const struct bad_case bad_cases[] = {
+    {"run nope", "unknown kernel 'nope'"},
+    {"run", "which kernel"},
+    {"frobnicate", "unknown command"},
+    {"run expsum --variant foo", "'foo' is not a variant of expsum"},
+    {"run expsum --variant ref,", "empty item"},
+    {"run expsum --threads 1,,2", "--threads: '1,,2': empty item"},
+    {"run expsum --threads ''", "--threads: empty list"},
+    {"run expsum --threads abc", "--threads: 'abc' is not a whole number"},
+    {"run expsum --threads 0", "--threads: 0 is out of range"},
+    {"run expsum --threads -2", "--threads: '-2' is negative"},
+    {"run expsum --size 0", "--size: 0 is out of range"},
+    {"run expsum --size -5", "--size: '-5' is negative"},
+    {"run expsum --chunk 0", "--chunk: chunk '0' must be larger than 0"},
+    {"run expsum --chunk 12Q", "--chunk: '12Q' is not a chunk"},
+    {"run expsum --schedule fastest", "--schedule: 'fastest' is not a schedule"},
+    {"run expsum --samples 0", "--samples: 0 is out of range"},
+    {"run expsum --min-time soon", "--min-time"},
+    {"run expsum --bogus", "unknown option '--bogus'"},
+    {"run spline_expsum --param degree=0", "--param degree: 0 is out of range"},
+    {"run spline_expsum --param degree=6", "--param degree: 6 is out of range"},
+    {"run spline_expsum --param grid=3,degree=3", "grid must be larger than degree"},
+    {"run spline_expsum --param colour=3", "has no parameter 'colour'"},
+    {"run spline_expsum --param degree", "'degree' is not NAME=VALUE"},
+    {"list nope", "unknown kernel 'nope'"},
+};
+
+Test(binary, bad_input_exits_2_names_the_problem_and_writes_nothing) {
+    char dir[] = "/tmp/ompsweep-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    static char out[1 << 16];
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        char args[1024];
+        snprintf(args, sizeof args, "%s --csv %s/out.csv --json %s/out.json --samples 1",
+                 bad_cases[i].args, dir, dir);
+        if (strncmp(bad_cases[i].args, "run", 3) != 0 || strstr(bad_cases[i].args, "--samples"))
+            snprintf(args, sizeof args, "%s", bad_cases[i].args);
+        int rc = run_ompsweep(args, out, sizeof out);
+        cr_expect_eq(rc, 2, "'%s' exited %d:\n%s", args, rc, out);
+        cr_expect(strstr(out, bad_cases[i].expect), "'%s' said:\n%s\nexpected: %s", args, out,
+                  bad_cases[i].expect);
+        cr_expect(dir_is_empty(dir), "'%s' left a file in %s", args, dir);
+    }
+    rmdir(dir);
+}
+
+Test(binary, unwritable_output_path_exits_2_before_measuring) {
+    static char out[1 << 14];
+    int rc = run_ompsweep("run expsum --size 1000 --csv /proc/no/such/out.csv", out, sizeof out);
+    cr_assert_eq(rc, 2, "%s", out);
+    cr_assert(strstr(out, "--csv: cannot"), "%s", out);
+    cr_assert_null(strstr(out, "[1/"), "no measurement may start: %s", out);
+    rc = run_ompsweep("run expsum --size 1000 --json /tmp", out, sizeof out);
+    cr_assert_eq(rc, 2, "%s", out);
+    cr_assert(strstr(out, "--json: '/tmp' is a folder"), "%s", out);
+}
+
+static int allowed_cpus(void) {
+    cpu_set_t set;
+    return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+static int count_lines(const char *path) {
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s missing", path);
+    int n = 0, c;
+    while ((c = fgetc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+Test(binary, run_writes_validated_csv_and_json) {
+    char dir[] = "/tmp/ompsweep-run-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    int over = allowed_cpus() + 1;
+    char args[1024];
+    static char out[1 << 16];
+    snprintf(args, sizeof args,
+             "run expsum --size 5000 --threads 1,%d --chunk 2K,all --schedule static,dynamic "
+             "--samples 3 --min-time 1ms --quiet --csv %s/r-%%h.csv --json %s/r.json",
+             over, dir, dir);
+    cr_assert_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
+    cr_assert(strstr(out, "omp: the same checksum bits at all 8 points"), "%s", out);
+    cr_assert(strstr(out, "oversubscribed"), "%s", out);
+    char host[256] = "", csv[600], json[600], cmd[2048];
+    gethostname(host, sizeof host - 1);
+    snprintf(csv, sizeof csv, "%s/r-%s.csv", dir, host);
+    snprintf(json, sizeof json, "%s/r.json", dir);
+    cr_assert_eq(count_lines(csv), 1 + 1 + 2 * 2 * 2, "header, ref, 2 threads x 2 schedules x 2");
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); "
+             "assert all(x[\"validated\"]==\"yes\" for x in r); "
+             "assert all((x[\"oversubscribed\"]==\"yes\")==(int(x[\"threads\"])==%d) for x in r); "
+             "assert r[0][\"variant\"]==\"ref\" and float(r[0][\"median_s\"])>0' %s",
+             over, csv);
+    cr_assert_eq(system(cmd), 0, "every row validated; the %d-thread rows oversubscribed", over);
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+             "assert len(d[\"points\"])==9; assert d[\"context\"][\"host\"]; "
+             "assert all(p[\"validated\"] for p in d[\"points\"]); "
+             "assert len(d[\"points\"][-1][\"times_s\"])==3' %s",
+             json);
+    cr_assert_eq(system(cmd), 0, "JSON must parse and hold the points and the context");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(binary, spline_chunk_table_has_the_original_layout) {
+    static char out[1 << 16];
+    int rc = run_ompsweep("run spline_expsum --variant omp_points --threads 1,2,3 "
+                          "--chunk 125K,250K,all --size 20000 --param splines=5 --samples 1 "
+                          "--min-time 1ms --quiet",
+                          out, sizeof out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "Million values per second, omp_points"), "%s", out);
+    cr_assert(strstr(out, "125K"), "%s", out);
+    cr_assert(strstr(out, "250K"), "%s", out);
+    cr_assert(strstr(out, "all"), "%s", out);
+    cr_assert(strstr(out, "omp_points: the same checksum bits at all 9 points"), "%s", out);
+}
+
+Test(binary, list_and_info) {
+    static char out[1 << 16];
+    cr_assert_eq(run_ompsweep("list", out, sizeof out), 0);
+    cr_assert(strstr(out, "spline_expsum") && strstr(out, "expsum"), "%s", out);
+    cr_assert_eq(run_ompsweep("list spline_expsum", out, sizeof out), 0);
+    cr_assert(strstr(out, "degree") && strstr(out, "omp_points"), "%s", out);
+    cr_assert_eq(run_ompsweep("info", out, sizeof out), 0, "%s", out);
+    cr_assert(strstr(out, "OMP_PROC_BIND=close"), "pinned by default:\n%s", out);
+    cr_assert_eq(run_ompsweep("run --help", out, sizeof out), 0);
+    cr_assert(strstr(out, "--chunk"), "%s", out);
+}
