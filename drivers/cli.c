@@ -113,8 +113,8 @@ static int parse_range_item(char *item, long long min, long long max, long long 
     return 0;
 }
 
-int cli_parse_count_list(const char *s, long long min, long long max, long long **out,
-                         size_t *n, char *err, size_t errlen) {
+int cli_parse_count_list(const char *s, long long min, long long max, long long **out, size_t *n,
+                         char *err, size_t errlen) {
     *out = NULL;
     *n = 0;
     if (!s || !*s)
@@ -139,11 +139,10 @@ int cli_parse_count_list(const char *s, long long min, long long max, long long 
     return 0;
 }
 
-static const char *const byte_suffixes[] = {"B", "K", "KB", "KiB", "M", "MB", "MiB", "G",
-                                            "GB", "GiB", NULL};
-static const long long byte_mult[] = {1,           1024,        1024,        1024,
-                                      1048576,     1048576,     1048576,     1073741824,
-                                      1073741824,  1073741824};
+static const char *const byte_suffixes[] = {"B",   "K", "KB", "KiB", "M", "MB",
+                                            "MiB", "G", "GB", "GiB", NULL};
+static const long long byte_mult[] = {1,       1024,    1024,       1024,       1048576,
+                                      1048576, 1048576, 1073741824, 1073741824, 1073741824};
 
 static int parse_chunk(const char *item, struct chunk_spec *c, char *err, size_t errlen) {
     if (strcmp(item, "all") == 0) {

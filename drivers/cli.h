@@ -25,8 +25,8 @@ int cli_parse_count(const char *s, long long min, long long max, long long *out,
                     size_t errlen);
 
 /* A list of counts (with ranges a-b) each within [min, max]; at most 4096 items. */
-int cli_parse_count_list(const char *s, long long min, long long max, long long **out,
-                         size_t *n, char *err, size_t errlen);
+int cli_parse_count_list(const char *s, long long min, long long max, long long **out, size_t *n,
+                         char *err, size_t errlen);
 
 int cli_parse_chunk_list(const char *s, struct chunk_spec **out, size_t *n, char *err,
                          size_t errlen);

@@ -78,8 +78,7 @@ int cmd_list(int argc, char **argv) {
     }
     const struct kernel *k = kernel_find(argv[1]);
     if (!k) {
-        fprintf(stderr, "ompsweep list: unknown kernel '%s' (ompsweep list shows them)\n",
-                argv[1]);
+        fprintf(stderr, "ompsweep list: unknown kernel '%s' (ompsweep list shows them)\n", argv[1]);
         return EXIT_USAGE;
     }
     print_kernel(k);

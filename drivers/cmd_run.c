@@ -61,7 +61,7 @@ static int usage_error(const char *fmt, ...) {
 
 static int parse_options(int argc, char **argv, struct run_args *a) {
     static const struct option opts[] = {
-        {"variant", required_argument, NULL, 'v'}, {"threads", required_argument, NULL, 't'},
+        {"variant", required_argument, NULL, 'v'},  {"threads", required_argument, NULL, 't'},
         {"schedule", required_argument, NULL, 'S'}, {"chunk", required_argument, NULL, 'c'},
         {"size", required_argument, NULL, 'n'},     {"param", required_argument, NULL, 'p'},
         {"samples", required_argument, NULL, 's'},  {"min-time", required_argument, NULL, 'm'},
@@ -75,15 +75,33 @@ static int parse_options(int argc, char **argv, struct run_args *a) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'v': a->variants = optarg; break;
-        case 't': a->threads = optarg; break;
-        case 'S': a->schedules = optarg; break;
-        case 'c': a->chunks = optarg; break;
-        case 'n': a->sizes = optarg; break;
-        case 'C': a->csv = optarg; break;
-        case 'J': a->json = optarg; break;
-        case 'q': a->quiet = 1; break;
-        case 'h': run_usage(stdout); return -1;
+        case 'v':
+            a->variants = optarg;
+            break;
+        case 't':
+            a->threads = optarg;
+            break;
+        case 'S':
+            a->schedules = optarg;
+            break;
+        case 'c':
+            a->chunks = optarg;
+            break;
+        case 'n':
+            a->sizes = optarg;
+            break;
+        case 'C':
+            a->csv = optarg;
+            break;
+        case 'J':
+            a->json = optarg;
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case 'h':
+            run_usage(stdout);
+            return -1;
         case 'p':
             if (a->nparams == 16)
                 return usage_error("--param: given too many times");
@@ -103,8 +121,10 @@ static int parse_options(int argc, char **argv, struct run_args *a) {
                 return usage_error("--seed: %s", err);
             a->seed = (unsigned long long)v;
             break;
-        case ':': return usage_error("%s needs a value", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        case ':':
+            return usage_error("%s needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     return 0;
@@ -129,8 +149,8 @@ static int resolve_variants(const struct kernel *k, const char *list, struct swe
         if (!plan->variants[i]) {
             char known[256] = "";
             for (size_t v = 0; k->variants[v].name; v++)
-                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
-                         v ? ", " : "", k->variants[v].name);
+                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", v ? ", " : "",
+                         k->variants[v].name);
             rc = usage_error("--variant: '%s' is not a variant of %s (it has: %s)", names[i],
                              k->name, known);
         }
@@ -227,8 +247,7 @@ static int build_plan(const struct kernel *k, const struct run_args *a, int cpus
     plan->progress = a->quiet ? NULL : stderr;
     int rc = resolve_variants(k, a->variants, plan);
     if (!rc && a->threads &&
-        cli_parse_count_list(a->threads, 1, 4096, &plan->threads, &plan->nthreads, err,
-                             sizeof err))
+        cli_parse_count_list(a->threads, 1, 4096, &plan->threads, &plan->nthreads, err, sizeof err))
         rc = usage_error("--threads: %s", err);
     if (!rc && !a->threads)
         rc = default_threads(cpus, plan);
@@ -238,8 +257,8 @@ static int build_plan(const struct kernel *k, const struct run_args *a, int cpus
         cli_parse_chunk_list(a->chunks, &plan->chunks, &plan->nchunks, err, sizeof err))
         rc = usage_error("--chunk: %s", err);
     if (!rc && a->sizes &&
-        cli_parse_count_list(a->sizes, k->min_size, k->max_size, &plan->sizes, &plan->nsizes,
-                             err, sizeof err))
+        cli_parse_count_list(a->sizes, k->min_size, k->max_size, &plan->sizes, &plan->nsizes, err,
+                             sizeof err))
         rc = usage_error("--size: %s", err);
     if (!rc && !a->sizes) {
         plan->sizes = calloc(1, sizeof *plan->sizes);

@@ -36,11 +36,21 @@ int outfile_expand(const char *pattern, char *out, size_t len, char *err, size_t
             piece = one;
         } else {
             switch (*++p) {
-            case 'h': piece = host; break;
-            case 'j': piece = env_or("SLURM_JOB_ID", "nojob"); break;
-            case 'r': piece = rank_string(); break;
-            case 'd': piece = date; break;
-            case '%': piece = "%"; break;
+            case 'h':
+                piece = host;
+                break;
+            case 'j':
+                piece = env_or("SLURM_JOB_ID", "nojob");
+                break;
+            case 'r':
+                piece = rank_string();
+                break;
+            case 'd':
+                piece = date;
+                break;
+            case '%':
+                piece = "%";
+                break;
             default:
                 snprintf(err, errlen, "'%s': unknown %%-code (use %%h, %%j, %%r, %%d or %%%%)",
                          pattern);

@@ -23,9 +23,12 @@ int sweep_parse_schedule(const char *name) {
 
 static omp_sched_t omp_kind(int schedule) {
     switch (schedule) {
-    case SCHED_DYNAMIC: return omp_sched_dynamic;
-    case SCHED_GUIDED: return omp_sched_guided;
-    default: return omp_sched_static;
+    case SCHED_DYNAMIC:
+        return omp_sched_dynamic;
+    case SCHED_GUIDED:
+        return omp_sched_guided;
+    default:
+        return omp_sched_static;
     }
 }
 
@@ -36,9 +39,15 @@ long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel
     if (!c)
         return 0;
     switch (c->kind) {
-    case CHUNK_ALL: it = (total + threads - 1) / threads; break;
-    case CHUNK_COUNT: it = (long long)ceil((double)c->value / w->iteration_size); break;
-    default: it = (long long)ceil((double)c->value / w->iteration_bytes); break;
+    case CHUNK_ALL:
+        it = (total + threads - 1) / threads;
+        break;
+    case CHUNK_COUNT:
+        it = (long long)ceil((double)c->value / w->iteration_size);
+        break;
+    default:
+        it = (long long)ceil((double)c->value / w->iteration_bytes);
+        break;
     }
     return it < 1 ? 1 : it;
 }
@@ -90,8 +99,7 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
     void *state = NULL;
     int rc = k->setup(&state, (size_t)ps->size, plan->params, plan->seed);
     if (rc) {
-        snprintf(err, errlen, "%s: setup at size %lld failed: %s", k->name, ps->size,
-                 strerror(rc));
+        snprintf(err, errlen, "%s: setup at size %lld failed: %s", k->name, ps->size, strerror(rc));
         return -1;
     }
     struct measure_settings ms = {plan->samples, plan->min_time, 1L << 24};
@@ -120,10 +128,11 @@ static void report_progress(const struct sweep_plan *plan, size_t done, size_t t
     char chunk[32] = "-";
     if (pt->chunk_index >= 0)
         cli_format_chunk(&plan->chunks[pt->chunk_index], chunk, sizeof chunk);
-    fprintf(plan->progress, "[%zu/%zu] %s/%s size=%lld threads=%d schedule=%s chunk=%s: %.4g ms%s%s\n",
-            done, total, plan->kernel->name, pt->variant->name, pt->size, pt->threads,
-            sweep_schedule_name(pt->schedule), chunk, pt->st.median * 1e3,
-            pt->validated ? "" : "  CHECKSUM MISMATCH", pt->oversubscribed ? "  (oversubscribed)" : "");
+    fprintf(
+        plan->progress, "[%zu/%zu] %s/%s size=%lld threads=%d schedule=%s chunk=%s: %.4g ms%s%s\n",
+        done, total, plan->kernel->name, pt->variant->name, pt->size, pt->threads,
+        sweep_schedule_name(pt->schedule), chunk, pt->st.median * 1e3,
+        pt->validated ? "" : "  CHECKSUM MISMATCH", pt->oversubscribed ? "  (oversubscribed)" : "");
     fflush(plan->progress);
 }
 

@@ -34,27 +34,27 @@ struct sweep_plan {
     int samples;
     double min_time;
     unsigned long long seed;
-    int cpus;          /* CPUs this process may run on (for the oversubscription flag) */
-    FILE *progress;    /* NULL: silent */
+    int cpus;       /* CPUs this process may run on (for the oversubscription flag) */
+    FILE *progress; /* NULL: silent */
 };
 
 struct sweep_point {
     const struct kernel_variant *variant;
     int threads;
-    int schedule;      /* enum sweep_schedule, or -1 where the variant takes none */
-    int chunk_index;   /* index into plan->chunks, or -1 (default / not chunked)  */
+    int schedule;    /* enum sweep_schedule, or -1 where the variant takes none */
+    int chunk_index; /* index into plan->chunks, or -1 (default / not chunked)  */
     long long chunk_iterations, chunk_items; /* 0 = OpenMP's default             */
     double chunk_bytes;
     long long size;
     struct kernel_work work;
     struct stats st;
-    double *times;     /* st.n samples, seconds per run                           */
+    double *times; /* st.n samples, seconds per run                           */
     long reps;
     double items_per_s, gbytes_per_s, gflops;
     double speedup, efficiency, ratio_ref; /* NaN where no baseline was measured */
     double checksum, ref_checksum;
     int validated, oversubscribed;
-    int *cpus;         /* the CPU each thread ran on, `threads` of them           */
+    int *cpus; /* the CPU each thread ran on, `threads` of them           */
 };
 
 struct sweep_result {

@@ -52,10 +52,11 @@ static double rate_at(const struct sweep_result *res, const struct sweep_point *
 
 static void print_chunk_table(FILE *f, const struct sweep_plan *plan,
                               const struct sweep_result *res, const struct sweep_point *first) {
-    fprintf(f, "\nMillion %ss per second, %s, schedule %s (rows: threads; columns: chunk; "
-               "a count is in %s, bytes count the %s's data):\n",
+    fprintf(f,
+            "\nMillion %ss per second, %s, schedule %s (rows: threads; columns: chunk, "
+            "as a count of %s or in bytes at %g bytes per %s):\n",
             plan->kernel->item, first->variant->name, sweep_schedule_name(first->schedule),
-            plan->kernel->size_name, plan->kernel->iteration);
+            plan->kernel->size_name, first->work.iteration_bytes, plan->kernel->iteration);
     fprintf(f, "%8s", "threads");
     char chunk[32];
     for (size_t c = 0; c < plan->nchunks; c++)

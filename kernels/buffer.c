@@ -19,4 +19,6 @@ void *buffer_alloc(size_t bytes) {
     return p;
 }
 
-void buffer_free(void *p) { free(p); }
+void buffer_free(void *p) {
+    free(p);
+}

@@ -12,8 +12,7 @@ double fill_uniform01(uint64_t seed, uint64_t stream, uint64_t index) {
     return (double)(h >> 11) * 0x1.0p-53;
 }
 
-void fill_uniform_array(double *a, size_t n, double lo, double hi, uint64_t seed,
-                        uint64_t stream) {
+void fill_uniform_array(double *a, size_t n, double lo, double hi, uint64_t seed, uint64_t stream) {
     double span = hi - lo;
 #pragma omp parallel for schedule(runtime)
     for (size_t i = 0; i < n; i++)

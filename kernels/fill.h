@@ -16,7 +16,6 @@ double fill_uniform01(uint64_t seed, uint64_t stream, uint64_t index);
 
 /* a[i] = lo + (hi - lo) * fill_uniform01(seed, stream, i), first-touched with the current
  * runtime schedule (schedule(runtime)), so pages land where the kernel's threads work. */
-void fill_uniform_array(double *a, size_t n, double lo, double hi, uint64_t seed,
-                        uint64_t stream);
+void fill_uniform_array(double *a, size_t n, double lo, double hi, uint64_t seed, uint64_t stream);
 
 #endif

@@ -47,12 +47,12 @@ struct kernel_work {
 
 struct kernel {
     const char *name, *group, *summary;
-    const char *item;       /* what one item is: "value", "element", ...             */
-    const char *iteration;  /* what one iteration of the scheduled loop is: "point"   */
-    const char *size_name;  /* what --size sets: "points", "elements"                */
+    const char *item;      /* what one item is: "value", "element", ...             */
+    const char *iteration; /* what one iteration of the scheduled loop is: "point"   */
+    const char *size_name; /* what --size sets: "points", "elements"                */
     long default_size, min_size, max_size;
-    double tolerance;       /* allowed |checksum - ref| / |ref|; 0 = same bits        */
-    const struct kernel_param *params;     /* terminated by a {NULL} entry            */
+    double tolerance;                  /* allowed |checksum - ref| / |ref|; 0 = same bits        */
+    const struct kernel_param *params; /* terminated by a {NULL} entry            */
     const struct kernel_variant *variants; /* [0] is the reference; {NULL} ends it    */
     /* How many bytes one item / flops one item, at these settings (for list/roofline). */
     void (*work)(size_t size, const long *params, struct kernel_work *w);

@@ -15,7 +15,9 @@
 enum { REDUCE_BLOCK = 1024 };
 
 /* Number of blocks of `block` elements covering n elements (the last may be short). */
-static inline size_t reduce_block_count(size_t n, size_t block) { return (n + block - 1) / block; }
+static inline size_t reduce_block_count(size_t n, size_t block) {
+    return (n + block - 1) / block;
+}
 
 /* Pairwise (recursive halving) sum of v[0..n-1]; 0 for n = 0. */
 double reduce_pairwise(const double *v, size_t n);

@@ -18,16 +18,16 @@
 
 enum spline2d_error {
     SPLINE2D_OK = 0,
-    SPLINE2D_EDEGREE = 1,       /* kx or ky outside 1..5                               */
-    SPLINE2D_ETOOFEW = 2,       /* mx <= kx or my <= ky                                */
-    SPLINE2D_EXORDER = 3,       /* x not strictly increasing (or NaN in x)             */
-    SPLINE2D_EYORDER = 4,       /* y not strictly increasing (or NaN in y)             */
-    SPLINE2D_ESHAPE = 5,        /* number of z values is not mx * my                   */
-    SPLINE2D_ENAN = 6,          /* NaN or infinity in z                                */
-    SPLINE2D_ENOMEM = 7,        /* allocation failed                                   */
-    SPLINE2D_EUNSORTED = 8,     /* grid evaluation: x or y query vector not sorted     */
-    SPLINE2D_EDERIV = 9,        /* derivative order < 0, or dx >= kx, or dy >= ky      */
-    SPLINE2D_ESINGULAR = 10,    /* collocation system singular (should not happen)     */
+    SPLINE2D_EDEGREE = 1,    /* kx or ky outside 1..5                               */
+    SPLINE2D_ETOOFEW = 2,    /* mx <= kx or my <= ky                                */
+    SPLINE2D_EXORDER = 3,    /* x not strictly increasing (or NaN in x)             */
+    SPLINE2D_EYORDER = 4,    /* y not strictly increasing (or NaN in y)             */
+    SPLINE2D_ESHAPE = 5,     /* number of z values is not mx * my                   */
+    SPLINE2D_ENAN = 6,       /* NaN or infinity in z                                */
+    SPLINE2D_ENOMEM = 7,     /* allocation failed                                   */
+    SPLINE2D_EUNSORTED = 8,  /* grid evaluation: x or y query vector not sorted     */
+    SPLINE2D_EDERIV = 9,     /* derivative order < 0, or dx >= kx, or dy >= ky      */
+    SPLINE2D_ESINGULAR = 10, /* collocation system singular (should not happen)     */
 };
 
 /* A fitted surface. Knots tx[0..nx-1], ty[0..ny-1]; coefficients c[(ny-ky-1)*i + j] for
@@ -73,8 +73,7 @@ int spline2d_eval_grid(const struct spline2d *s, const double *x, size_t nx, con
 
 /* Partial derivative d^(dx+dy) s / dx^dx dy^dy at one point, 0 <= dx < kx, 0 <= dy < ky
  * (dx = dy = 0 is the value). Clamped like the value. */
-int spline2d_eval_deriv(const struct spline2d *s, int dx, int dy, double x, double y,
-                        double *out);
+int spline2d_eval_deriv(const struct spline2d *s, int dx, int dy, double x, double y, double *out);
 
 /* Fast path for degree (1, 1) on a uniform grid x0 + i*hx, y0 + j*hy (the case of the
  * classic exp-sum workload): returns the bilinear value from the fitted coefficients. Must

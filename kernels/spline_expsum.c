@@ -109,8 +109,8 @@ double spline_expsum_by_spline(const struct spline2d *splines, size_t nsplines, 
 }
 
 /* Cell index and the two linear weights on a uniform axis, clamped to the data box. */
-static inline size_t uniform_weights(double v, double v0, double vmax, double inv_h,
-                                     size_t cells, double w[2]) {
+static inline size_t uniform_weights(double v, double v0, double vmax, double inv_h, size_t cells,
+                                     double w[2]) {
     v = v < v0 ? v0 : (v > vmax ? vmax : v);
     double u = (v - v0) * inv_h;
     size_t cell = (size_t)u;
@@ -154,8 +154,8 @@ static double point_expsum(const struct spline_expsum_table *t, double x, double
     return sum;
 }
 
-double spline_expsum_by_point(const struct spline_expsum_table *t, const double *x,
-                              const double *y, size_t npoints, double *r, double *scratch) {
+double spline_expsum_by_point(const struct spline_expsum_table *t, const double *x, const double *y,
+                              size_t npoints, double *r, double *scratch) {
 #pragma omp parallel for schedule(runtime)
     for (size_t i = 0; i < npoints; i++)
         r[i] = point_expsum(t, x[i], y[i]);

@@ -29,8 +29,8 @@ struct spline_expsum_table {
     size_t ncy;            /* coefficients along y: ny - ky - 1                       */
     size_t nsplines, stride;
     double *coef;
-    double *mask;          /* 1 for real splines, 0 for the padding lanes            */
-    int uniform_bilinear;  /* 1: use the degree-1 uniform-grid fast path              */
+    double *mask;         /* 1 for real splines, 0 for the padding lanes            */
+    int uniform_bilinear; /* 1: use the degree-1 uniform-grid fast path              */
     double x0, y0, inv_hx, inv_hy, xmax, ymax;
     size_t cells_x, cells_y;
 };
@@ -53,7 +53,7 @@ double spline_expsum_by_spline(const struct spline2d *splines, size_t nsplines, 
 
 /* r receives each point's sum over splines; scratch holds reduce_block_count(npoints,
  * REDUCE_BLOCK) doubles. */
-double spline_expsum_by_point(const struct spline_expsum_table *t, const double *x,
-                              const double *y, size_t npoints, double *r, double *scratch);
+double spline_expsum_by_point(const struct spline_expsum_table *t, const double *x, const double *y,
+                              size_t npoints, double *r, double *scratch);
 
 #endif

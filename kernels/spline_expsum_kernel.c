@@ -113,9 +113,13 @@ static int run_omp_points(void *state) {
     return 0;
 }
 
-static double checksum(const void *state) { return ((const struct state *)state)->result; }
+static double checksum(const void *state) {
+    return ((const struct state *)state)->result;
+}
 
-static void teardown(void *state) { destroy(state); }
+static void teardown(void *state) {
+    destroy(state);
+}
 
 static const char *check(size_t size, const long *params) {
     (void)size;

@@ -12,7 +12,7 @@
 
 #include <math.h>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) &&     \
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) &&       \
     !defined(__FAST_MATH__)
 __attribute__((__simd__("notinbranch"))) extern double exp(double);
 #endif

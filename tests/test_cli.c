@@ -62,6 +62,44 @@ Test(cli, chunks_in_counts_bytes_and_all) {
     cr_assert_eq(cli_parse_chunk_list("64K,", &c, &n, err, sizeof err), -1);
 }
 
+/* Random strings over the parsers' alphabet: each parser must accept or reject cleanly (ASan
+ * checks the memory side in make asan), and what it accepts must respect its contract. */
+Test(cli, fuzzed_lists_are_accepted_or_rejected_cleanly) {
+    static const char alphabet[] = "0123456789,,--kKMGBiQ al";
+    char s[24], err[CLI_ERRLEN];
+    unsigned state = 12345u;
+    for (int iter = 0; iter < 200000; iter++) {
+        size_t len = (state = state * 1103515245u + 12345u) >> 16 & 15;
+        for (size_t i = 0; i < len; i++) {
+            state = state * 1103515245u + 12345u;
+            s[i] = alphabet[(state >> 16) % (sizeof alphabet - 1)];
+        }
+        s[len] = '\0';
+        long long *v;
+        struct chunk_spec *c;
+        char **names;
+        size_t n;
+        if (cli_parse_count_list(s, 1, 4096, &v, &n, err, sizeof err) == 0) {
+            cr_assert(n >= 1, "'%s'", s);
+            for (size_t i = 0; i < n; i++)
+                cr_assert(v[i] >= 1 && v[i] <= 4096, "'%s' gave %lld", s, v[i]);
+            free(v);
+        } else {
+            cr_assert(err[0], "'%s' rejected without a message", s);
+        }
+        if (cli_parse_chunk_list(s, &c, &n, err, sizeof err) == 0) {
+            for (size_t i = 0; i < n; i++)
+                cr_assert(c[i].kind == CHUNK_ALL || c[i].value > 0, "'%s'", s);
+            free(c);
+        }
+        if (cli_parse_name_list(s, &names, &n, err, sizeof err) == 0) {
+            for (size_t i = 0; i < n; i++)
+                cr_assert(names[i][0] && !strchr(names[i], ','), "'%s'", s);
+            cli_free_names(names, n);
+        }
+    }
+}
+
 Test(cli, seconds) {
     double s;
     char err[CLI_ERRLEN];

@@ -20,8 +20,8 @@ static const omp_sched_t kinds[] = {omp_sched_static, omp_sched_dynamic, omp_sch
 static const int chunks[] = {0, 1, 7, 1000};
 
 #define NTHREADS (sizeof thread_counts / sizeof thread_counts[0])
-#define NKINDS (sizeof kinds / sizeof kinds[0])
-#define NCHUNKS (sizeof chunks / sizeof chunks[0])
+#define NKINDS   (sizeof kinds / sizeof kinds[0])
+#define NCHUNKS  (sizeof chunks / sizeof chunks[0])
 
 /* A new seed every run (printed on failure), so the tests see fresh inputs each time. */
 static uint64_t fresh_seed(void) {
@@ -30,9 +30,13 @@ static uint64_t fresh_seed(void) {
     return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
 }
 
-static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+static int same_bits(double a, double b) {
+    return memcmp(&a, &b, sizeof a) == 0;
+}
 
-static double rel_diff(double a, double b) { return fabs(a - b) / fabs(b); }
+static double rel_diff(double a, double b) {
+    return fabs(a - b) / fabs(b);
+}
 
 Test(reduce, pairwise_sums_integers_exactly) {
     double v[1000];
@@ -150,9 +154,9 @@ static void make_case(struct spline_case *c, size_t nsplines, size_t grid, int d
     for (size_t k = 0; k < nsplines; k++) {
         for (size_t i = 0; i < grid * grid; i++)
             z[i] = fill_uniform01(seed, 10 + k, i);
-        cr_assert_eq(spline2d_fit(&c->splines[k], axis, grid, axis, grid, z, grid * grid, degree,
-                                  degree),
-                     0);
+        cr_assert_eq(
+            spline2d_fit(&c->splines[k], axis, grid, axis, grid, z, grid * grid, degree, degree),
+            0);
     }
     cr_assert_eq(spline_expsum_table_init(&c->table, c->splines, nsplines), 0);
     size_t nb = reduce_block_count(npoints, REDUCE_BLOCK);
@@ -193,10 +197,10 @@ static void check_spline_case(size_t nsplines, size_t grid, int degree, size_t n
               degree, by_spline, ref, (unsigned long long)seed);
     for (size_t t = 0; t < NTHREADS; t++) {
         omp_set_num_threads(thread_counts[t]);
-        cr_assert(same_bits(spline_expsum_by_spline(c.splines, nsplines, c.x, c.y, npoints,
-                                                    c.scratch),
-                            by_spline),
-                  "by_spline threads %d seed %llu", thread_counts[t], (unsigned long long)seed);
+        cr_assert(
+            same_bits(spline_expsum_by_spline(c.splines, nsplines, c.x, c.y, npoints, c.scratch),
+                      by_spline),
+            "by_spline threads %d seed %llu", thread_counts[t], (unsigned long long)seed);
         for (size_t k = 0; k < NKINDS; k++)
             for (size_t ch = 0; ch < NCHUNKS; ch++) {
                 omp_set_schedule(kinds[k], chunks[ch]);
@@ -208,14 +212,18 @@ static void check_spline_case(size_t nsplines, size_t grid, int degree, size_t n
     free_case(&c);
 }
 
-Test(spline_expsum, degree1_uniform_grid) { check_spline_case(50, 50, 1, 3 * REDUCE_BLOCK + 11); }
+Test(spline_expsum, degree1_uniform_grid) {
+    check_spline_case(50, 50, 1, 3 * REDUCE_BLOCK + 11);
+}
 
 Test(spline_expsum, every_degree_and_odd_spline_counts) {
     for (int degree = 1; degree <= 5; degree++)
         check_spline_case(degree == 3 ? 9 : 3, 12, degree, REDUCE_BLOCK + 300);
 }
 
-Test(spline_expsum, one_point_one_spline) { check_spline_case(1, 2, 1, 1); }
+Test(spline_expsum, one_point_one_spline) {
+    check_spline_case(1, 2, 1, 1);
+}
 
 Test(spline_expsum, uniform_fast_path_agrees_with_general_path) {
     struct spline_case c;
@@ -226,8 +234,8 @@ Test(spline_expsum, uniform_fast_path_agrees_with_general_path) {
     double fast = spline_expsum_by_point(&c.table, c.x, c.y, c.npoints, c.r, c.scratch);
     c.table.uniform_bilinear = 0;
     double general = spline_expsum_by_point(&c.table, c.x, c.y, c.npoints, c.r, c.scratch);
-    cr_assert(rel_diff(fast, general) < 1e-13, "fast %.17g general %.17g seed %llu", fast,
-              general, (unsigned long long)seed);
+    cr_assert(rel_diff(fast, general) < 1e-13, "fast %.17g general %.17g seed %llu", fast, general,
+              (unsigned long long)seed);
     free_case(&c);
 }
 
@@ -285,8 +293,7 @@ Test(registry, lookups_and_descriptors_are_consistent) {
     for (size_t i = 0; kernel_registry[i]; i++) {
         const struct kernel *k = kernel_registry[i];
         cr_assert(kernel_variant_count(k) >= 2, "%s needs a reference and a variant", k->name);
-        cr_assert(k->variants[0].flags & VARIANT_SERIAL, "%s: [0] must be the serial ref",
-                  k->name);
+        cr_assert(k->variants[0].flags & VARIANT_SERIAL, "%s: [0] must be the serial ref", k->name);
         cr_assert_eq(kernel_find_variant(k, k->variants[0].name), &k->variants[0]);
         for (size_t p = 0; p < kernel_param_count(k); p++) {
             cr_assert_eq(kernel_param_index(k, k->params[p].name), (int)p);
