@@ -724,3 +724,16 @@ int context_default_pinning(void) {
 int context_pinning_active(void) {
     return omp_get_proc_bind() != omp_proc_bind_false;
 }
+
+long long context_anon_huge_bytes(void) {
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "AnonHugePages: %lld kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb < 0 ? -1 : kb * 1024;
+}

@@ -85,6 +85,10 @@ int context_thread_cpus(int n, int *cpus);
  * the user had chosen, -1 if setenv() failed. See the note at the top about libgomp. */
 int context_default_pinning(void);
 
+/* Bytes of this process's anonymous memory backed by transparent huge pages right now
+ * (AnonHugePages of /proc/self/smaps_rollup), or -1 where the kernel does not report it. */
+long long context_anon_huge_bytes(void);
+
 /* 1 if the OpenMP runtime binds threads (its bind-var is not false), else 0. */
 int context_pinning_active(void);
 

@@ -92,6 +92,10 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
     json_number(w, "ref_checksum", p->ref_checksum);
     json_bool(w, "validated", p->validated);
     json_bool(w, "oversubscribed", p->oversubscribed);
+    if (p->huge_page_bytes >= 0)
+        json_integer(w, "huge_page_bytes", p->huge_page_bytes);
+    else
+        json_null(w, "huge_page_bytes");
     json_array_begin(w, "times_s");
     for (size_t s = 0; s < p->st.n; s++)
         json_number(w, NULL, p->times[s]);

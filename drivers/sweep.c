@@ -102,6 +102,7 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
         snprintf(err, errlen, "%s: setup at size %lld failed: %s", k->name, ps->size, strerror(rc));
         return -1;
     }
+    pt->huge_page_bytes = context_anon_huge_bytes();
     struct measure_settings ms = {plan->samples, plan->min_time, 1L << 24};
     rc = measure_variant(ps->variant, state, &ms, pt->times, &pt->reps);
     pt->checksum = rc ? NAN : k->checksum(state);

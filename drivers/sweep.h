@@ -54,7 +54,8 @@ struct sweep_point {
     double speedup, efficiency, ratio_ref; /* NaN where no baseline was measured */
     double checksum, ref_checksum;
     int validated, oversubscribed;
-    int *cpus; /* the CPU each thread ran on, `threads` of them           */
+    int *cpus;                 /* the CPU each thread ran on, `threads` of them           */
+    long long huge_page_bytes; /* anonymous memory on huge pages after setup, -1 unknown */
 };
 
 struct sweep_result {

@@ -289,7 +289,8 @@ Test(binary, run_writes_validated_csv_and_json) {
              "/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
              "assert len(d[\"points\"])==9; assert d[\"context\"][\"host\"]; "
              "assert all(p[\"validated\"] for p in d[\"points\"]); "
-             "assert len(d[\"points\"][-1][\"times_s\"])==3' %s",
+             "assert len(d[\"points\"][-1][\"times_s\"])==3; "
+             "assert \"huge_page_bytes\" in d[\"points\"][0]' %s",
              json);
     cr_assert_eq(system(cmd), 0, "JSON must parse and hold the points and the context");
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
