@@ -7,7 +7,9 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-CFLAGS  ?= -O3 -march=native -mprefer-vector-width=512 -g
+# 512-bit vectors make GCC call libmvec's 8-wide exp (kernels/vexp.h); the flag is x86-only.
+VECTOR_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-mprefer-vector-width=512)
+CFLAGS  ?= -O3 -march=native $(VECTOR_FLAGS) -g
 WARNINGS := -Wall -Wextra
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
