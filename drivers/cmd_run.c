@@ -236,6 +236,20 @@ static int resolve_params(const struct kernel *k, const struct run_args *a,
     return 0;
 }
 
+/* Linux overcommits: a working set beyond memory would be killed mid-run, not refused. */
+static int check_memory(const struct sweep_plan *plan, long long memory_bytes) {
+    for (size_t s = 0; memory_bytes > 0 && s < plan->nsizes; s++) {
+        struct kernel_work w;
+        plan->kernel->work((size_t)plan->sizes[s], plan->params, &w);
+        if (w.working_set > 0.8 * (double)memory_bytes)
+            return usage_error("--size %lld: the working set (%.3g GiB) exceeds 80%% of this "
+                               "machine's memory (%.3g GiB)",
+                               plan->sizes[s], w.working_set / 1073741824.0,
+                               (double)memory_bytes / 1073741824.0);
+    }
+    return 0;
+}
+
 static int build_plan(const struct kernel *k, const struct run_args *a, int cpus,
                       struct sweep_plan *plan) {
     char err[CLI_ERRLEN];
@@ -366,6 +380,8 @@ int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     struct sweep_plan plan = {0};
     struct outfile csv = {0}, json = {0};
     rc = build_plan(k, &a, ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1, &plan);
+    if (!rc)
+        rc = check_memory(&plan, ctx.memory_bytes);
     if (!rc)
         rc = open_outputs(&a, &csv, &json);
     if (!rc)

@@ -245,6 +245,15 @@ Test(binary, unwritable_output_path_exits_2_before_measuring) {
     cr_assert(strstr(out, "--json: '/tmp' is a folder"), "%s", out);
 }
 
+Test(binary, a_working_set_beyond_memory_is_refused_up_front) {
+    double memory = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (0.8 * memory > 4e9 * 8.0)
+        cr_skip_test("this machine has room for the largest expsum size");
+    static char out[1 << 14];
+    cr_assert_eq(run_ompsweep("run expsum --size 4G", out, sizeof out), 2, "%s", out);
+    cr_assert(strstr(out, "exceeds 80% of this machine's memory"), "%s", out);
+}
+
 static int allowed_cpus(void) {
     cpu_set_t set;
     return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
