@@ -16,7 +16,6 @@ GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknow
 ALL_CFLAGS   = -std=c11 $(WARNINGS) -fopenmp -fPIC $(CFLAGS)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ikernels -Idrivers $(CPPFLAGS) \
                -DOMPSWEEP_VERSION='"$(VERSION)"' \
-               -DOMPSWEEP_GIT_REVISION='"$(GIT_REVISION)"' \
                -DOMPSWEEP_CFLAGS='"$(strip $(ALL_CFLAGS))"'
 # libmvec provides glibc's vector exp (see kernels/vexp.h); OpenBLAS is the OpenMP build.
 LIBS = -lhwloc -lopenblas -lmvec -lm -lpthread
@@ -30,13 +29,23 @@ DRIVER_OBJ := $(DRIVER_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS    := $(wildcard kernels/*.h drivers/*.h)
 
-.PHONY: all test asan bench install uninstall clean format format-check
+.PHONY: all test asan bench install uninstall clean format format-check FORCE
 
 all: ompsweep $(BUILD)/libompsweep.a $(BUILD)/libompsweep.so
 
 $(BUILD)/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+# The revision stamp is rewritten only when it changes, and context.o depends on it, so a
+# binary never reports the revision of an older build.
+$(BUILD)/revision.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define OMPSWEEP_GIT_REVISION "$(GIT_REVISION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/drivers/context.o: ALL_CPPFLAGS += -include $(BUILD)/revision.h
+$(BUILD)/drivers/context.o: $(BUILD)/revision.h
 
 $(BUILD)/libompsweep.a: $(KERNEL_OBJ)
 	$(AR) rcs $@ $^
