@@ -24,7 +24,7 @@ $py scripts/bench_scipy.py spline 3 | tee "$out/scipy.txt"
 $py scripts/bench_scipy.py expsum 11 | tee -a "$out/scipy.txt"
 
 echo "== ratios (Python median time / ompsweep median time; > 1 means ompsweep is faster)"
-$py - "$out" <<'PY'
+$py - "$out" <<'PY' | tee "$out/ratios.txt"
 import csv, sys, re
 out = sys.argv[1]
 base = {}
