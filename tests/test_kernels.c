@@ -293,6 +293,7 @@ Test(registry, lookups_and_descriptors_are_consistent) {
     for (size_t i = 0; kernel_registry[i]; i++) {
         const struct kernel *k = kernel_registry[i];
         cr_assert(kernel_variant_count(k) >= 2, "%s needs a reference and a variant", k->name);
+        cr_assert(kernel_param_count(k) <= 16, "%s: the driver holds 16 parameters", k->name);
         cr_assert(k->variants[0].flags & VARIANT_SERIAL, "%s: [0] must be the serial ref", k->name);
         cr_assert_eq(kernel_find_variant(k, k->variants[0].name), &k->variants[0]);
         for (size_t p = 0; p < kernel_param_count(k); p++) {
