@@ -2,7 +2,6 @@
 #include "commands.h"
 
 #include "context.h"
-#include "latency.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,8 +24,7 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
     }
     struct context ctx;
     context_collect(&ctx, full_argc, full_argv);
-    if (latency_pick_cpus(&ctx.latency_cpu_a, &ctx.latency_cpu_b) == 0)
-        ctx.latency_start_ns = latency_core_to_core_ns(ctx.latency_cpu_a, ctx.latency_cpu_b);
+    context_measure_latency(&ctx, 0);
     if (json) {
         struct json_writer w;
         json_init(&w, stdout, 1);

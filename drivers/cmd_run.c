@@ -3,7 +3,6 @@
 
 #include "cli.h"
 #include "context.h"
-#include "latency.h"
 #include "outfile.h"
 #include "results.h"
 #include "sweep.h"
@@ -339,8 +338,7 @@ static int measure_and_write(const struct sweep_plan *plan, struct context *ctx,
                              struct outfile *csv, struct outfile *json) {
     char err[CLI_ERRLEN];
     struct sweep_result res;
-    if (latency_pick_cpus(&ctx->latency_cpu_a, &ctx->latency_cpu_b) == 0)
-        ctx->latency_start_ns = latency_core_to_core_ns(ctx->latency_cpu_a, ctx->latency_cpu_b);
+    context_measure_latency(ctx, 0);
     if (sweep_run(plan, &res, err, sizeof err)) {
         fprintf(stderr, "ompsweep run: %s\n", err);
         sweep_result_free(&res);
@@ -348,8 +346,7 @@ static int measure_and_write(const struct sweep_plan *plan, struct context *ctx,
         outfile_abort(json);
         return 1;
     }
-    if (ctx->latency_cpu_a >= 0)
-        ctx->latency_end_ns = latency_core_to_core_ns(ctx->latency_cpu_a, ctx->latency_cpu_b);
+    context_measure_latency(ctx, 1);
     check_placement(ctx);
     table_print(stdout, plan, &res);
     int rc = write_outputs(plan, &res, ctx, csv, json);

@@ -737,3 +737,15 @@ long long context_anon_huge_bytes(void) {
     fclose(f);
     return kb < 0 ? -1 : kb * 1024;
 }
+
+void context_measure_latency(struct context *ctx, int at_end) {
+    if (!at_end && latency_pick_cpus(&ctx->latency_cpu_a, &ctx->latency_cpu_b) != 0)
+        return;
+    if (ctx->latency_cpu_a < 0)
+        return;
+    double ns = latency_core_to_core_ns(ctx->latency_cpu_a, ctx->latency_cpu_b);
+    if (at_end)
+        ctx->latency_end_ns = ns;
+    else
+        ctx->latency_start_ns = ns;
+}

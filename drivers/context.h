@@ -85,6 +85,10 @@ int context_thread_cpus(int n, int *cpus);
  * the user had chosen, -1 if setenv() failed. See the note at the top about libgomp. */
 int context_default_pinning(void);
 
+/* Core-to-core latency between the first two allowed CPUs, into latency_start_ns (first call)
+ * or latency_end_ns (at_end != 0, same CPUs). Leaves NaN where it cannot be measured. */
+void context_measure_latency(struct context *ctx, int at_end);
+
 /* Bytes of this process's anonymous memory backed by transparent huge pages right now
  * (AnonHugePages of /proc/self/smaps_rollup), or -1 where the kernel does not report it. */
 long long context_anon_huge_bytes(void);
