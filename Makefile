@@ -17,8 +17,10 @@ ALL_CFLAGS   = -std=c11 $(WARNINGS) -fopenmp -fPIC $(CFLAGS)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ikernels -Idrivers $(CPPFLAGS) \
                -DOMPSWEEP_VERSION='"$(VERSION)"' \
                -DOMPSWEEP_CFLAGS='"$(strip $(ALL_CFLAGS))"'
-# libmvec provides glibc's vector exp (see kernels/vexp.h); OpenBLAS is the OpenMP build.
-LIBS = -lhwloc -lopenblas -lmvec -lm -lpthread
+# libmvec provides glibc's vector exp (see kernels/vexp.h); OpenBLAS is the OpenMP build and
+# also serves as GSL's CBLAS (so -lgslcblas is not linked).
+KERNEL_LIBS = -lgsl -lopenblas -lmvec -lm
+LIBS = -lhwloc $(KERNEL_LIBS) -lpthread
 
 KERNEL_SRC := $(sort $(wildcard kernels/*.c))
 DRIVER_SRC := $(sort $(filter-out drivers/main.c,$(wildcard drivers/*.c)))
@@ -51,7 +53,7 @@ $(BUILD)/libompsweep.a: $(KERNEL_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/libompsweep.so: $(KERNEL_OBJ)
-	$(CC) -shared -fopenmp $(LDFLAGS) -Wl,-soname,libompsweep.so.0 -o $@ $^ -lmvec -lm
+	$(CC) -shared -fopenmp $(LDFLAGS) -Wl,-soname,libompsweep.so.0 -o $@ $^ $(KERNEL_LIBS)
 
 $(BUILD)/ompsweep: $(BUILD)/drivers/main.o $(DRIVER_OBJ) $(BUILD)/libompsweep.a
 	$(CC) -fopenmp $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)

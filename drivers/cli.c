@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,6 +242,20 @@ int cli_parse_seconds(const char *s, double *out, char *err, size_t errlen) {
         return fail(err, errlen, "'%s' is not a duration (e.g. 0.02, 20ms, 2s)", s);
     if (!(v > 0.0 && v <= 3600.0))
         return fail(err, errlen, "'%s' must be more than 0 and at most 3600 seconds", s);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_real(const char *s, double min, double max, double *out, char *err, size_t errlen) {
+    char *end;
+    errno = 0;
+    double v = s ? strtod(s, &end) : 0.0;
+    if (!s || end == s || *end || errno == EINVAL)
+        return fail(err, errlen, "'%s' is not a number", s ? s : "");
+    if (!isfinite(v))
+        return fail(err, errlen, "'%s' is not a finite number", s);
+    if (v < min || v > max)
+        return fail(err, errlen, "%s is out of range (%.15g to %.15g)", s, min, max);
     *out = v;
     return 0;
 }

@@ -38,6 +38,9 @@ void cli_free_names(char **names, size_t n);
 /* A duration in seconds: "0.02", "20ms", "2s". Must be > 0 and <= 3600. */
 int cli_parse_seconds(const char *s, double *out, char *err, size_t errlen);
 
+/* A finite real number within [min, max] ("0.5", "1e-3"); NaN and infinities are refused. */
+int cli_parse_real(const char *s, double min, double max, double *out, char *err, size_t errlen);
+
 /* Format a chunk for tables and CSV: "all", "5334", "125K". buf holds at least 32 bytes. */
 const char *cli_format_chunk(const struct chunk_spec *c, char *buf, size_t len);
 

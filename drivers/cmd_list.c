@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void default_params(const struct kernel *k, long *params) {
+static void default_params(const struct kernel *k, double *params) {
     for (size_t i = 0; k->params[i].name; i++)
         params[i] = k->params[i].def;
 }
@@ -16,7 +16,7 @@ static void print_table(void) {
            "flops/item", "variants");
     for (size_t i = 0; kernel_registry[i]; i++) {
         const struct kernel *k = kernel_registry[i];
-        long params[16];
+        double params[16];
         struct kernel_work w;
         default_params(k, params);
         k->work((size_t)k->default_size, params, &w);
@@ -30,7 +30,7 @@ static void print_table(void) {
 }
 
 static void print_kernel(const struct kernel *k) {
-    long params[16];
+    double params[16];
     struct kernel_work w;
     default_params(k, params);
     k->work((size_t)k->default_size, params, &w);
@@ -51,14 +51,15 @@ static void print_kernel(const struct kernel *k) {
     if (!k->params[0].name)
         printf("    (none)\n");
     for (size_t i = 0; k->params[i].name; i++)
-        printf("    %-10s default %-6ld range %ld..%ld  %s\n", k->params[i].name, k->params[i].def,
-               k->params[i].min, k->params[i].max, k->params[i].help);
+        printf("    %-10s default %-6.15g range %.15g..%.15g%s  %s\n", k->params[i].name,
+               k->params[i].def, k->params[i].min, k->params[i].max,
+               k->params[i].kind == PARAM_INTEGER ? "" : " (real)", k->params[i].help);
     printf("  variants ([0] is the reference):\n");
     for (size_t v = 0; k->variants[v].name; v++) {
         unsigned fl = k->variants[v].flags;
-        printf("    %-12s %-9s %s\n", k->variants[v].name,
+        printf("    %-12s %-9s %s%s\n", k->variants[v].name,
                fl & VARIANT_SERIAL ? "serial" : (fl & VARIANT_CHUNKED ? "chunked" : "parallel"),
-               k->variants[v].summary);
+               fl & VARIANT_LIBRARY ? "[library] " : "", k->variants[v].summary);
     }
 }
 

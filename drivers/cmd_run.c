@@ -193,7 +193,7 @@ static int default_threads(int cpus, struct sweep_plan *plan) {
     return 0;
 }
 
-static int parse_one_param(const struct kernel *k, char *item, long *params) {
+static int parse_one_param(const struct kernel *k, char *item, double *params) {
     char *eq = strchr(item, '=');
     if (!eq || eq == item)
         return usage_error("--param: '%s' is not NAME=VALUE", item);
@@ -203,11 +203,15 @@ static int parse_one_param(const struct kernel *k, char *item, long *params) {
         return usage_error("--param: %s has no parameter '%s' ('ompsweep list %s' shows them)",
                            k->name, item, k->name);
     const struct kernel_param *p = &k->params[idx];
-    long long v;
     char err[CLI_ERRLEN];
-    if (cli_parse_count(eq + 1, p->min, p->max, &v, err, sizeof err))
+    if (p->kind == PARAM_INTEGER) {
+        long long v;
+        if (cli_parse_count(eq + 1, (long long)p->min, (long long)p->max, &v, err, sizeof err))
+            return usage_error("--param %s: %s", p->name, err);
+        params[idx] = (double)v;
+    } else if (cli_parse_real(eq + 1, p->min, p->max, &params[idx], err, sizeof err)) {
         return usage_error("--param %s: %s", p->name, err);
-    params[idx] = (long)v;
+    }
     return 0;
 }
 

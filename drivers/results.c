@@ -8,13 +8,14 @@
 static const char *const csv_columns =
     "kernel,variant,threads,schedule,chunk_items,chunk_bytes,size,working_set_bytes,samples,"
     "median_s,min_s,max_s,mean_s,sd_s,cv,items_per_s,gbytes_per_s,gflops,speedup,efficiency,"
-    "checksum,validated,oversubscribed,ratio_ref,reps,outliers,params";
+    "checksum,validated,oversubscribed,ratio_ref,reps,outliers,params,rel_error,flops_per_byte,"
+    "total_threads";
 
 void results_format_params(const struct sweep_plan *plan, char *buf, size_t len) {
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; plan->kernel->params[i].name && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%s=%ld", i ? ";" : "",
+        used += (size_t)snprintf(buf + used, len - used, "%s%s=%.15g", i ? ";" : "",
                                  plan->kernel->params[i].name, plan->params[i]);
 }
 
@@ -45,7 +46,10 @@ static void csv_row(FILE *f, const struct sweep_plan *plan, const struct sweep_p
     csv_number(f, p->checksum, "%.17g");
     fprintf(f, ",%s,%s", p->validated ? "yes" : "no", p->oversubscribed ? "yes" : "no");
     csv_number(f, p->ratio_ref, "%.4f");
-    fprintf(f, ",%ld,%d,%s\n", p->reps, p->st.outliers, params);
+    fprintf(f, ",%ld,%d,%s", p->reps, p->st.outliers, params);
+    csv_number(f, p->rel_error, "%.3e");
+    csv_number(f, p->work.bytes > 0 ? p->work.flops / p->work.bytes : NAN, "%.4g");
+    fprintf(f, ",%lld\n", p->total_threads);
 }
 
 void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
@@ -90,6 +94,9 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
     json_number(w, "ratio_ref", p->ratio_ref);
     json_number(w, "checksum", p->checksum);
     json_number(w, "ref_checksum", p->ref_checksum);
+    json_number(w, "rel_error", p->rel_error);
+    json_number(w, "flops_per_byte", p->work.bytes > 0 ? p->work.flops / p->work.bytes : NAN);
+    json_integer(w, "total_threads", p->total_threads);
     json_bool(w, "validated", p->validated);
     json_bool(w, "oversubscribed", p->oversubscribed);
     if (p->huge_page_bytes >= 0)
@@ -117,7 +124,10 @@ static void json_kernel(struct json_writer *w, const struct sweep_plan *plan) {
     json_number(w, "tolerance", k->tolerance);
     json_object_begin(w, "params");
     for (size_t i = 0; k->params[i].name; i++)
-        json_integer(w, k->params[i].name, plan->params[i]);
+        if (k->params[i].kind == PARAM_INTEGER)
+            json_integer(w, k->params[i].name, (long long)plan->params[i]);
+        else
+            json_number(w, k->params[i].name, plan->params[i]);
     json_object_end(w);
     json_integer(w, "seed", (long long)plan->seed);
     json_number(w, "min_time_s", plan->min_time);

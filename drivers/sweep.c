@@ -78,6 +78,16 @@ static void set_icvs(const struct sweep_plan *plan, const struct point_spec *ps,
                      (int)(pt->chunk_iterations > 0x7fffffff ? 0x7fffffff : pt->chunk_iterations));
 }
 
+/* Threads the point runs in all: a nested variant runs `inner` threads in each of its own. */
+static long long total_threads(const struct sweep_plan *plan, const struct point_spec *ps) {
+    int inner = kernel_param_index(plan->kernel, "inner");
+    if (!(ps->variant->flags & VARIANT_NESTED) || inner < 0)
+        return ps->threads;
+    return (long long)ps->threads * (long long)plan->params[inner];
+}
+
+/* ref_checksum NaN: the point is the reference, or the reference was not run at this size
+ * (above the kernel's ref_max_size) and the kernel's expected() stands in for it. */
 static int measure_point(const struct sweep_plan *plan, const struct point_spec *ps,
                          double ref_checksum, struct sweep_point *pt, char *err, size_t errlen) {
     const struct kernel *k = plan->kernel;
@@ -106,6 +116,9 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
     struct measure_settings ms = {plan->samples, plan->min_time, 1L << 24};
     rc = measure_variant(ps->variant, state, &ms, pt->times, &pt->reps);
     pt->checksum = rc ? NAN : k->checksum(state);
+    int is_ref = ps->variant == &k->variants[0];
+    if (!rc && isnan(ref_checksum) && !is_ref && k->expected)
+        ref_checksum = k->expected(state);
     k->teardown(state);
     if (rc) {
         snprintf(err, errlen, "%s/%s failed: %s", k->name, ps->variant->name, strerror(rc));
@@ -117,7 +130,11 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
     pt->gflops = pt->work.flops / pt->st.median * 1e-9;
     pt->ref_checksum = isnan(ref_checksum) ? pt->checksum : ref_checksum;
     pt->validated = validate(pt->checksum, pt->ref_checksum, k->tolerance);
-    pt->oversubscribed = ps->threads > plan->cpus;
+    pt->rel_error = pt->ref_checksum == pt->checksum
+                        ? 0.0
+                        : fabs(pt->checksum - pt->ref_checksum) / fabs(pt->ref_checksum);
+    pt->total_threads = total_threads(plan, ps);
+    pt->oversubscribed = pt->total_threads > plan->cpus;
     pt->speedup = pt->efficiency = pt->ratio_ref = NAN;
     return 0;
 }
@@ -137,11 +154,17 @@ static void report_progress(const struct sweep_plan *plan, size_t done, size_t t
     fflush(plan->progress);
 }
 
+/* Whether the reference is timed at this size (gemm's triple loop is not, at n = 2000). */
+int sweep_ref_runs(const struct kernel *k, long long size) {
+    return k->ref_max_size <= 0 || size <= k->ref_max_size;
+}
+
 /* The points of one size, in order: the reference, then every requested variant. */
 static size_t plan_points(const struct sweep_plan *plan, long long size, struct point_spec *out) {
     size_t n = 0;
     const struct kernel_variant *ref = &plan->kernel->variants[0];
-    out[n++] = (struct point_spec){ref, 1, -1, -1, size};
+    if (sweep_ref_runs(plan->kernel, size))
+        out[n++] = (struct point_spec){ref, 1, -1, -1, size};
     for (size_t v = 0; v < plan->nvariants; v++) {
         const struct kernel_variant *var = plan->variants[v];
         if (var == ref)
@@ -197,6 +220,8 @@ int sweep_run(const struct sweep_plan *plan, struct sweep_result *res, char *err
     double ref_checksum = NAN, ref_median = NAN;
     for (size_t i = 0; i < total && !rc; i++) {
         int is_ref = specs[i].variant == &plan->kernel->variants[0];
+        if (i == 0 || specs[i].size != specs[i - 1].size)
+            ref_checksum = ref_median = NAN;
         rc = measure_point(plan, &specs[i], is_ref ? NAN : ref_checksum, &res->points[i], err,
                            errlen);
         res->npoints = i + 1;

@@ -1,7 +1,9 @@
 /* sweep: measures one kernel over sizes x variants x threads x schedules x chunks.
  *
  * For every size the reference variant runs first (1 thread): its checksum validates every
- * other point and its median is the denominator of each point's ratio to the reference. Each
+ * other point and its median is the denominator of each point's ratio to the reference. Above
+ * a kernel's ref_max_size the reference is not run; the kernel's expected() validates instead
+ * and ratio_ref is NaN. Each
  * point is set up afresh after the thread count and schedule are set, so its arrays are
  * first-touched by the threads and schedule that then compute on them.
  * Errors: sweep_run returns 0, or -1 with a message in err (a kernel's setup or run failed).
@@ -30,7 +32,7 @@ struct sweep_plan {
     size_t nchunks;
     long long *sizes;
     size_t nsizes;
-    long params[16];
+    double params[16];
     int samples;
     double min_time;
     unsigned long long seed;
@@ -52,7 +54,10 @@ struct sweep_point {
     long reps;
     double items_per_s, gbytes_per_s, gflops;
     double speedup, efficiency, ratio_ref; /* NaN where no baseline was measured */
-    double checksum, ref_checksum;
+    double checksum, ref_checksum;         /* ref_checksum from the kernel's expected() where the
+                                              reference was not run at this size               */
+    double rel_error;                      /* |checksum - ref_checksum| / |ref_checksum|         */
+    long long total_threads;               /* threads x inner threads for a nested variant       */
     int validated, oversubscribed;
     int *cpus;                 /* the CPU each thread ran on, `threads` of them           */
     long long huge_page_bytes; /* anonymous memory on huge pages after setup, -1 unknown */
@@ -69,6 +74,9 @@ int sweep_parse_schedule(const char *name); /* -1 if unknown */
 /* Resolve a chunk for a kernel at a size and thread count into loop iterations. */
 long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel_work *w,
                                  int threads);
+
+/* Whether the reference variant is run at this size (see kernel.ref_max_size). */
+int sweep_ref_runs(const struct kernel *k, long long size);
 
 int sweep_run(const struct sweep_plan *plan, struct sweep_result *res, char *err, size_t errlen);
 void sweep_result_free(struct sweep_result *res);

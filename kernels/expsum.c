@@ -45,7 +45,7 @@ struct expsum_state {
 };
 
 /* Inputs in [-1, 1): exp stays well inside double range and every element matters. */
-static int expsum_setup(void **state, size_t size, const long *params, uint64_t seed) {
+static int expsum_setup(void **state, size_t size, const double *params, uint64_t seed) {
     (void)params;
     struct expsum_state *s = calloc(1, sizeof *s);
     if (!s)
@@ -90,7 +90,7 @@ static void expsum_teardown(void *state) {
 }
 
 /* exp counted as one operation, plus the add: 2 flops an element; 8 bytes read. */
-static void expsum_work(size_t size, const long *params, struct kernel_work *w) {
+static void expsum_work(size_t size, const double *params, struct kernel_work *w) {
     (void)params;
     w->items = (double)size;
     w->bytes = 8.0 * (double)size;
@@ -101,7 +101,7 @@ static void expsum_work(size_t size, const long *params, struct kernel_work *w) 
     w->iteration_bytes = 8.0 * REDUCE_BLOCK;
 }
 
-static const struct kernel_param expsum_params[] = {{NULL, 0, 0, 0, NULL}};
+static const struct kernel_param expsum_params[] = {{NULL, PARAM_INTEGER, 0, 0, 0, NULL}};
 
 static const struct kernel_variant expsum_variants[] = {
     {"ref", "serial, scalar glibc exp, compensated sum", VARIANT_SERIAL, expsum_run_ref},

@@ -4,6 +4,7 @@
  * and ranges, its variants ([0] is the serial reference) and four functions. The drivers never
  * look inside a kernel's state; a kernel never learns how it is timed.
  *
+ * Parameters reach work/check/setup as doubles in the order of the params table.
  * Errors: setup and run return 0 or a positive errno-style code (ENOMEM, EINVAL).
  * Thread-safety: one state belongs to one driver thread; variants spawn their own OpenMP
  * teams and read the schedule the driver set with omp_set_schedule(): their scheduled loop
@@ -16,15 +17,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A parameter is a number: an integer (counts, degrees, flags; the command line accepts
+ * 1k, 1M) or a real (sigma). Values reach the kernel as doubles either way. */
+enum kernel_param_kind { PARAM_INTEGER, PARAM_REAL };
+
 struct kernel_param {
     const char *name;
-    long def, min, max;
+    enum kernel_param_kind kind;
+    double def, min, max;
     const char *help;
 };
 
 enum kernel_variant_flags {
     VARIANT_SERIAL = 1u,  /* ignores the thread count: measured at 1 thread only        */
     VARIANT_CHUNKED = 2u, /* its parallel loop honours the schedule and the chunk size   */
+    VARIANT_LIBRARY = 4u, /* calls the library a user would otherwise call (OpenBLAS, GSL) */
+    VARIANT_NESTED = 8u,  /* each of its threads opens an inner team of `inner` threads  */
 };
 
 struct kernel_variant {
@@ -51,18 +59,24 @@ struct kernel {
     const char *iteration; /* what one iteration of the scheduled loop is: "point"   */
     const char *size_name; /* what --size sets: "points", "elements"                */
     long default_size, min_size, max_size;
-    double tolerance;                  /* allowed |checksum - ref| / |ref|; 0 = same bits        */
-    const struct kernel_param *params; /* terminated by a {NULL} entry            */
+    long small_size;   /* quick enough for the generic tests under ASan (0: 5000)    */
+    long ref_max_size; /* above it the reference is too slow to time (0: no limit):   */
+                       /* points are validated against expected() instead            */
+    double tolerance;  /* allowed |checksum - ref| / |ref|; 0 = same bits        */
+    const struct kernel_param *params;     /* terminated by a {NULL} entry            */
     const struct kernel_variant *variants; /* [0] is the reference; {NULL} ends it    */
     /* How many bytes one item / flops one item, at these settings (for list/roofline). */
-    void (*work)(size_t size, const long *params, struct kernel_work *w);
+    void (*work)(size_t size, const double *params, struct kernel_work *w);
     /* Constraints between size and parameters beyond each one's range: NULL if fine, else a
      * message naming the problem. May be NULL (no constraints). */
-    const char *(*check)(size_t size, const long *params);
+    const char *(*check)(size_t size, const double *params);
     /* Allocate and fill the inputs from seed (deterministic, independent of threads);
      * first-touch in parallel with the current OpenMP schedule. */
-    int (*setup)(void **state, size_t size, const long *params, uint64_t seed);
+    int (*setup)(void **state, size_t size, const double *params, uint64_t seed);
     double (*checksum)(const void *state); /* the result of the last run             */
+    /* The reference checksum computed another, cheaper way from the state's inputs (e.g. a
+     * matrix product projected on two vectors in O(n^2)); required when ref_max_size > 0. */
+    double (*expected)(const void *state);
     void (*teardown)(void *state);
 };
 

@@ -73,7 +73,7 @@ static int alloc_points(struct state *s, size_t grid, uint64_t seed) {
     return 0;
 }
 
-static int setup(void **state, size_t size, const long *params, uint64_t seed) {
+static int setup(void **state, size_t size, const double *params, uint64_t seed) {
     struct state *s = calloc(1, sizeof *s);
     if (!s)
         return ENOMEM;
@@ -121,7 +121,7 @@ static void teardown(void *state) {
     destroy(state);
 }
 
-static const char *check(size_t size, const long *params) {
+static const char *check(size_t size, const double *params) {
     (void)size;
     if (params[PARAM_GRID] <= params[PARAM_DEGREE])
         return "grid must be larger than degree (a degree-k spline needs k+1 grid points)";
@@ -131,10 +131,10 @@ static const char *check(size_t size, const long *params) {
 /* One item is one spline value at one point, with its exp: (k+1)^2 multiply-adds for the
  * value, exp counted as one operation, one add. Memory traffic is per point: x, y read and the
  * point's result written (24 bytes), shared by all splines; the coefficients stay in cache. */
-static void work(size_t size, const long *params, struct kernel_work *w) {
+static void work(size_t size, const double *params, struct kernel_work *w) {
     double n = (double)params[PARAM_SPLINES], m = (double)size;
     double k1 = (double)params[PARAM_DEGREE] + 1.0, grid = (double)params[PARAM_GRID];
-    double stride = (double)((params[PARAM_SPLINES] + 7) / 8 * 8);
+    double stride = (double)(((size_t)params[PARAM_SPLINES] + 7) / 8 * 8);
     w->items = n * m;
     w->bytes = 24.0 * m;
     w->flops = n * m * (2.0 * k1 * k1 + 2.0);
@@ -145,10 +145,11 @@ static void work(size_t size, const long *params, struct kernel_work *w) {
 }
 
 static const struct kernel_param params[] = {
-    {"splines", 50, 1, SPLINE_EXPSUM_MAX_SPLINES, "number of splines summed at every point"},
-    {"grid", 50, 2, 1024, "grid points per axis (x and y are 0, 1, ..., grid-1)"},
-    {"degree", 1, 1, 5, "spline degree in x and in y (1 = bilinear)"},
-    {NULL, 0, 0, 0, NULL},
+    {"splines", PARAM_INTEGER, 50, 1, SPLINE_EXPSUM_MAX_SPLINES,
+     "number of splines summed at every point"},
+    {"grid", PARAM_INTEGER, 50, 2, 1024, "grid points per axis (x and y are 0, 1, ..., grid-1)"},
+    {"degree", PARAM_INTEGER, 1, 1, 5, "spline degree in x and in y (1 = bilinear)"},
+    {NULL, PARAM_INTEGER, 0, 0, 0, NULL},
 };
 
 static const struct kernel_variant variants[] = {

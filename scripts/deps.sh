@@ -8,6 +8,7 @@ PACKAGES=(
   gcc make libc6-dev pkg-config git        # compiler, build, revision stamp
   libhwloc-dev                             # topology and caches (ompsweep info, context)
   libopenblas-openmp-dev                   # OpenBLAS, the OpenMP build (library variants)
+  libgsl-dev                               # GSL: ziggurat baseline, normal CDF, fits
   libcriterion-dev                         # unit tests
   python3 python3-numpy python3-scipy      # golden data and the SciPy/numpy benchmark
 )
