@@ -16,7 +16,7 @@
 #include <string.h>
 
 struct run_args {
-    const char *variants, *threads, *schedules, *chunks, *sizes, *csv, *json;
+    const char *variants, *threads, *schedules, *chunks, *sizes, *csv, *json, *ceilings;
     const char *params[16];
     int nparams, samples, quiet;
     double min_time;
@@ -42,6 +42,8 @@ static void run_usage(FILE *f) {
             "  --seed N          seed of the inputs (default 1)\n"
             "  --csv FILE        write the points as CSV (%%h host, %%j job, %%r rank, %%d date)\n"
             "  --json FILE       write the points and the context as JSON\n"
+            "  --ceilings FILE   read the machine's ceilings (from 'ompsweep ceilings --json'):\n"
+            "                    each point is also reported as a fraction of them\n"
             "  --quiet           no progress lines on stderr\n"
             "\nThreads are pinned (OMP_PROC_BIND=close, OMP_PLACES=cores) unless OMP_PROC_BIND\n"
             "or OMP_PLACES is set. Exit codes: 0 ok, 1 a failed run or a checksum mismatch,\n"
@@ -59,14 +61,21 @@ static int usage_error(const char *fmt, ...) {
 }
 
 static int parse_options(int argc, char **argv, struct run_args *a) {
-    static const struct option opts[] = {
-        {"variant", required_argument, NULL, 'v'},  {"threads", required_argument, NULL, 't'},
-        {"schedule", required_argument, NULL, 'S'}, {"chunk", required_argument, NULL, 'c'},
-        {"size", required_argument, NULL, 'n'},     {"param", required_argument, NULL, 'p'},
-        {"samples", required_argument, NULL, 's'},  {"min-time", required_argument, NULL, 'm'},
-        {"seed", required_argument, NULL, 'r'},     {"csv", required_argument, NULL, 'C'},
-        {"json", required_argument, NULL, 'J'},     {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"variant", required_argument, NULL, 'v'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"schedule", required_argument, NULL, 'S'},
+                                         {"chunk", required_argument, NULL, 'c'},
+                                         {"size", required_argument, NULL, 'n'},
+                                         {"param", required_argument, NULL, 'p'},
+                                         {"samples", required_argument, NULL, 's'},
+                                         {"min-time", required_argument, NULL, 'm'},
+                                         {"seed", required_argument, NULL, 'r'},
+                                         {"csv", required_argument, NULL, 'C'},
+                                         {"json", required_argument, NULL, 'J'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"ceilings", required_argument, NULL, 'L'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     char err[CLI_ERRLEN];
     long long v;
     int c;
@@ -94,6 +103,9 @@ static int parse_options(int argc, char **argv, struct run_args *a) {
             break;
         case 'J':
             a->json = optarg;
+            break;
+        case 'L':
+            a->ceilings = optarg;
             break;
         case 'q':
             a->quiet = 1;
@@ -179,20 +191,6 @@ static int resolve_schedules(const char *list, struct sweep_plan *plan) {
     return rc;
 }
 
-/* Default thread list: every count up to the CPUs on small machines, powers of two above. */
-static int default_threads(int cpus, struct sweep_plan *plan) {
-    plan->threads = calloc(64, sizeof *plan->threads);
-    if (!plan->threads)
-        return usage_error("out of memory");
-    size_t n = 0;
-    for (long long t = 1; t <= cpus && n < 63; t = cpus <= 8 ? t + 1 : t * 2)
-        plan->threads[n++] = t;
-    if (plan->threads[n - 1] != cpus)
-        plan->threads[n++] = cpus;
-    plan->nthreads = n;
-    return 0;
-}
-
 static int parse_one_param(const struct kernel *k, char *item, double *params) {
     char *eq = strchr(item, '=');
     if (!eq || eq == item)
@@ -266,8 +264,8 @@ static int build_plan(const struct kernel *k, const struct run_args *a, int cpus
     if (!rc && a->threads &&
         cli_parse_count_list(a->threads, 1, 4096, &plan->threads, &plan->nthreads, err, sizeof err))
         rc = usage_error("--threads: %s", err);
-    if (!rc && !a->threads)
-        rc = default_threads(cpus, plan);
+    if (!rc && !a->threads && sweep_default_threads(cpus, &plan->threads, &plan->nthreads))
+        rc = usage_error("out of memory");
     if (!rc)
         rc = resolve_schedules(a->schedules, plan);
     if (!rc && a->chunks &&
@@ -380,6 +378,11 @@ int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     context_collect(&ctx, full_argc, full_argv);
     struct sweep_plan plan = {0};
     struct outfile csv = {0}, json = {0};
+    struct ceilings ceilings;
+    char err[CLI_ERRLEN];
+    if (a.ceilings && ceilings_load(a.ceilings, &ceilings, err, sizeof err))
+        return usage_error("--ceilings: %s", err);
+    plan.ceilings = a.ceilings ? &ceilings : NULL;
     rc = build_plan(k, &a, ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1, &plan);
     if (!rc)
         rc = check_memory(&plan, ctx.memory_bytes);

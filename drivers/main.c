@@ -14,7 +14,8 @@ static void usage(FILE *f) {
                "  list [KERNEL]   the kernels, their variants, parameters and units\n"
                "  info            the machine, build and OpenMP context of a run\n"
                "  run KERNEL ...  measure a sweep of variants x threads x schedules x chunks x "
-               "sizes\n\n"
+               "sizes\n"
+               "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -46,10 +47,13 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
-    if (strcmp(cmd, "info") == 0 || strcmp(cmd, "run") == 0) {
+    if (strcmp(cmd, "info") == 0 || strcmp(cmd, "run") == 0 || strcmp(cmd, "ceilings") == 0) {
         pin_by_default(argv);
-        return cmd[0] == 'i' ? cmd_info(argc - 1, argv + 1, argc, argv)
-                             : cmd_run(argc - 1, argv + 1, argc, argv);
+        if (cmd[0] == 'i')
+            return cmd_info(argc - 1, argv + 1, argc, argv);
+        if (cmd[0] == 'r')
+            return cmd_run(argc - 1, argv + 1, argc, argv);
+        return cmd_ceilings(argc - 1, argv + 1, argc, argv);
     }
     fprintf(stderr, "ompsweep: unknown command '%s'\n", cmd);
     usage(stderr);

@@ -9,7 +9,7 @@ static const char *const csv_columns =
     "kernel,variant,threads,schedule,chunk_items,chunk_bytes,size,working_set_bytes,samples,"
     "median_s,min_s,max_s,mean_s,sd_s,cv,items_per_s,gbytes_per_s,gflops,speedup,efficiency,"
     "checksum,validated,oversubscribed,ratio_ref,reps,outliers,params,rel_error,flops_per_byte,"
-    "total_threads";
+    "total_threads,frac_peak_flops,frac_triad_bw,frac_read_bw";
 
 void results_format_params(const struct sweep_plan *plan, char *buf, size_t len) {
     size_t used = 0;
@@ -17,6 +17,13 @@ void results_format_params(const struct sweep_plan *plan, char *buf, size_t len)
     for (size_t i = 0; plan->kernel->params[i].name && used < len; i++)
         used += (size_t)snprintf(buf + used, len - used, "%s%s=%.15g", i ? ";" : "",
                                  plan->kernel->params[i].name, plan->params[i]);
+}
+
+void results_roofline(const struct sweep_plan *plan, const struct sweep_point *p, double frac[3]) {
+    const struct ceilings *c = plan->ceilings;
+    frac[0] = c ? p->gflops / c->peak_gflops.best : NAN;
+    frac[1] = c ? p->gbytes_per_s / c->triad_gbytes_per_s.best : NAN;
+    frac[2] = c ? p->gbytes_per_s / c->read_gbytes_per_s.best : NAN;
 }
 
 /* A number, or nothing for NaN (an empty CSV field). */
@@ -49,7 +56,12 @@ static void csv_row(FILE *f, const struct sweep_plan *plan, const struct sweep_p
     fprintf(f, ",%ld,%d,%s", p->reps, p->st.outliers, params);
     csv_number(f, p->rel_error, "%.3e");
     csv_number(f, p->work.bytes > 0 ? p->work.flops / p->work.bytes : NAN, "%.4g");
-    fprintf(f, ",%lld\n", p->total_threads);
+    fprintf(f, ",%lld", p->total_threads);
+    double frac[3];
+    results_roofline(plan, p, frac);
+    for (int i = 0; i < 3; i++)
+        csv_number(f, frac[i], "%.4f");
+    fputc('\n', f);
 }
 
 void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
@@ -97,6 +109,11 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
     json_number(w, "rel_error", p->rel_error);
     json_number(w, "flops_per_byte", p->work.bytes > 0 ? p->work.flops / p->work.bytes : NAN);
     json_integer(w, "total_threads", p->total_threads);
+    double frac[3];
+    results_roofline(plan, p, frac);
+    json_number(w, "frac_peak_flops", frac[0]);
+    json_number(w, "frac_triad_bw", frac[1]);
+    json_number(w, "frac_read_bw", frac[2]);
     json_bool(w, "validated", p->validated);
     json_bool(w, "oversubscribed", p->oversubscribed);
     if (p->huge_page_bytes >= 0)
@@ -141,6 +158,8 @@ void results_write_json(FILE *f, const struct sweep_plan *plan, const struct swe
     json_object_begin(&w, NULL);
     json_string(&w, "schema", "ompsweep-run-1");
     context_write_json(&w, ctx);
+    if (plan->ceilings)
+        ceilings_write_json(&w, plan->ceilings);
     json_kernel(&w, plan);
     json_array_begin(&w, "points");
     for (size_t i = 0; i < res->npoints; i++)

@@ -16,6 +16,10 @@ void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct swee
 void results_write_json(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
                         const struct context *ctx);
 
+/* A point as fractions of the machine's ceilings: frac[0] of peak FLOP/s, frac[1] of STREAM
+ * triad bandwidth, frac[2] of read bandwidth; NaN without ceilings. */
+void results_roofline(const struct sweep_plan *plan, const struct sweep_point *p, double frac[3]);
+
 /* "splines=50;grid=50;degree=1" ("" for a kernel without parameters). */
 void results_format_params(const struct sweep_plan *plan, char *buf, size_t len);
 

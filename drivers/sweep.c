@@ -3,6 +3,7 @@
 #include "context.h"
 #include "measure.h"
 
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -50,6 +51,18 @@ long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel
         break;
     }
     return it < 1 ? 1 : it;
+}
+
+int sweep_default_threads(int cpus, long long **out, size_t *n) {
+    *out = calloc(64, sizeof **out);
+    if (!*out)
+        return ENOMEM;
+    *n = 0;
+    for (long long t = 1; t <= cpus && *n < 63; t = cpus <= 8 ? t + 1 : t * 2)
+        (*out)[(*n)++] = t;
+    if (*n == 0 || (*out)[*n - 1] != cpus)
+        (*out)[(*n)++] = cpus < 1 ? 1 : cpus;
+    return 0;
 }
 
 /* What one point is: everything but its measurement. */

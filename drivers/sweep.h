@@ -12,6 +12,7 @@
 #ifndef OMPSWEEP_SWEEP_H
 #define OMPSWEEP_SWEEP_H
 
+#include "ceilings.h"
 #include "cli.h"
 #include "kernel.h"
 #include "stats.h"
@@ -38,6 +39,7 @@ struct sweep_plan {
     unsigned long long seed;
     int cpus;       /* CPUs this process may run on (for the oversubscription flag) */
     FILE *progress; /* NULL: silent */
+    const struct ceilings *ceilings; /* NULL: no roofline fractions */
 };
 
 struct sweep_point {
@@ -74,6 +76,10 @@ int sweep_parse_schedule(const char *name); /* -1 if unknown */
 /* Resolve a chunk for a kernel at a size and thread count into loop iterations. */
 long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel_work *w,
                                  int threads);
+
+/* The default thread list: every count up to cpus on small machines (<= 8), powers of two
+ * above, and cpus itself. *out is allocated (free it); returns 0 or ENOMEM. */
+int sweep_default_threads(int cpus, long long **out, size_t *n);
 
 /* Whether the reference variant is run at this size (see kernel.ref_max_size). */
 int sweep_ref_runs(const struct kernel *k, long long size);

@@ -97,9 +97,42 @@ static int first_of_group(const struct sweep_result *res, size_t i, int by_sched
     return 1;
 }
 
+/* Each variant's fastest point as fractions of the machine's ceilings. */
+static void print_roofline(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
+                           long long size) {
+    const struct ceilings *c = plan->ceilings;
+    fprintf(f,
+            "roofline (ceilings of %s, %s: %.4g GFLOP/s peak, %.4g GB/s triad, %.4g GB/s "
+            "read):\n",
+            c->host, c->measured, c->peak_gflops.best, c->triad_gbytes_per_s.best,
+            c->read_gbytes_per_s.best);
+    for (size_t i = 0; i < res->npoints; i++) {
+        const struct sweep_point *p = &res->points[i];
+        if (p->size != size || !first_of_group(res, i, 0))
+            continue;
+        const struct sweep_point *best = p;
+        for (size_t j = i; j < res->npoints; j++)
+            if (res->points[j].variant == p->variant && res->points[j].size == size &&
+                res->points[j].st.median < best->st.median)
+                best = &res->points[j];
+        double frac[3];
+        results_roofline(plan, best, frac);
+        fprintf(f,
+                "  %-12s best at %d threads: %.4g GFLOP/s = %.1f%% of peak; %.4g GB/s = %.1f%% of "
+                "triad, %.1f%% of read\n",
+                best->variant->name, best->threads, best->gflops, 100.0 * frac[0],
+                best->gbytes_per_s, 100.0 * frac[1], 100.0 * frac[2]);
+    }
+}
+
 static void print_size(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
                        long long size) {
     print_header(f, plan, size);
+    if (!sweep_ref_runs(plan->kernel, size))
+        fprintf(f,
+                "(the reference is not run above size %ld: points are validated against the "
+                "kernel's independent expected checksum; no 'x ref')\n",
+                plan->kernel->ref_max_size);
     int over = 0, noisy = 0;
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
@@ -132,6 +165,8 @@ static void print_size(FILE *f, const struct sweep_plan *plan, const struct swee
         else if (count > 1)
             fprintf(f, "%s: checksum bits differ between points\n", p->variant->name);
     }
+    if (plan->ceilings)
+        print_roofline(f, plan, res, size);
 }
 
 void table_print(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {

@@ -213,6 +213,13 @@ static const struct bad_case bad_cases[] = {
     {"run spline_expsum --param colour=3", "has no parameter 'colour'"},
     {"run spline_expsum --param degree", "'degree' is not NAME=VALUE"},
     {"list nope", "unknown kernel 'nope'"},
+    {"run expsum --ceilings /nonexistent/c.json", "--ceilings: /nonexistent/c.json: No such file"},
+    {"run expsum --ceilings /dev/null", "no \"ceilings\" object"},
+    {"ceilings --size 10", "--size: 10 is out of range"},
+    {"ceilings --threads 0", "--threads: 0 is out of range"},
+    {"ceilings --samples x", "--samples: 'x' is not a whole number"},
+    {"ceilings extra", "unexpected argument 'extra'"},
+    {"ceilings --json /proc/no/such/c.json", "--json: cannot"},
 };
 
 Test(binary, bad_input_exits_2_names_the_problem_and_writes_nothing) {
