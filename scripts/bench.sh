@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make bench: the REFERENCE section 1 workload (50 splines, 10^6 points, degree 1) in every
-# variant, SciPy's do_single on the same workload, expsum over 10^7 doubles and numpy's
-# np.sum(np.exp(a)), all in this one run; prints each time and its ratio to the Python baseline.
+# make bench: every kernel against its serial reference, its library variant (OpenBLAS, GSL)
+# and the numpy/SciPy code a Python user would write, all in this one run, read against the
+# machine's ceilings (peak FLOP/s, STREAM bandwidth) measured at the start. Prints the ratios
+# and checks the project's performance targets (scripts/bench_report.py).
 # Nothing else should run on the machine meanwhile. Results: results/bench-<host>-<date>/.
 set -euo pipefail
 bin=${1:-build/ompsweep}
@@ -13,32 +14,37 @@ cpus=$(nproc)
 threads=1
 [ "$cpus" -ge 2 ] && threads=1,2
 
-echo "== ompsweep (threads $threads)"
-"$bin" run spline_expsum --threads "$threads" --size 1000000 --samples 7 --quiet \
-  --csv "$out/spline_expsum.csv" --json "$out/spline_expsum.json" | tee "$out/spline_expsum.txt"
-"$bin" run expsum --threads "$threads" --size 10000000 --samples 11 --quiet \
-  --csv "$out/expsum.csv" --json "$out/expsum.json" | tee "$out/expsum.txt"
+echo "== ceilings"
+"$bin" ceilings --quiet --json "$out/ceilings.json" | tee "$out/ceilings.txt"
 
-echo "== Python baselines ($($py -c 'import numpy, scipy; print("numpy", numpy.__version__, "scipy", scipy.__version__)'))"
-$py scripts/bench_scipy.py spline 3 | tee "$out/scipy.txt"
-$py scripts/bench_scipy.py expsum 11 | tee -a "$out/scipy.txt"
+run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}
+  local name=$1
+  shift
+  echo "== $name"
+  "$bin" run "$@" --quiet --ceilings "$out/ceilings.json" \
+    --csv "$out/$name.csv" --json "$out/$name.json" | tee "$out/$name.txt"
+}
+run spline_expsum spline_expsum --threads "$threads" --size 1000000 --samples 7
+run expsum expsum --threads "$threads" --size 10000000 --samples 11
+run dot dot --threads "$threads" --size 100000,10000000 --samples 11
+run gemm gemm --threads "$threads" --size 2000 --variant omp,blas --samples 5
+# "BLAS is already parallel": OpenBLAS or our gemm called inside an OpenMP team.
+run gemm_nested_inner1 gemm --threads "$threads" --size 1000 \
+  --variant blas,blas_in_omp,omp_in_omp --param inner=1 --samples 5
+run gemm_nested_inner2 gemm --threads "$threads" --size 1000 \
+  --variant blas,blas_in_omp,omp_in_omp --param inner=2 --samples 5
+# 3 and 8 threads exceed the development machine's cores: there to show the bits do not move.
+run noise noise --threads "$threads,3,8" --samples 7
+run noise_f32 noise --threads "$threads" --param bits=32 --samples 7
+run stream_add stream_add --threads "$threads" --size 10000000 --samples 11
+run cpu_loop cpu_loop --threads "1-$((cpus * 2))" --samples 7
 
-echo "== ratios (Python median time / ompsweep median time; > 1 means ompsweep is faster)"
-$py - "$out" <<'PY' | tee "$out/ratios.txt"
-import csv, sys, re
-out = sys.argv[1]
-base = {}
-for line in open(f"{out}/scipy.txt"):
-    name, rest = line.split(" ", 1)
-    base[name] = float(re.search(r"median_s=([0-9.eE+-]+)", rest).group(1))
-label = {"spline_expsum": ("spline", "SciPy do_single"), "expsum": ("expsum", "np.sum(np.exp(a))")}
-rows = []
-for kernel, (key, what) in label.items():
-    for r in csv.DictReader(open(f"{out}/{kernel}.csv")):
-        t = float(r["median_s"])
-        rows.append((kernel, r["variant"], r["threads"], r["schedule"], t, base[key] / t, what))
-print(f"{'kernel':14} {'variant':12} {'threads':>7} {'median_s':>10} {'x Python':>9}  baseline")
-for k, v, th, sc, t, ratio, what in rows:
-    print(f"{k:14} {v:12} {th:>7} {t:10.4g} {ratio:9.1f}  {what} ({base[label[k][0]]:.4g} s)")
-PY
+echo "== Python baselines ($($py -c 'import numpy, scipy; print("numpy", numpy.__version__, "scipy", scipy.__version__)'), BLAS $(readlink -f /etc/alternatives/libblas.so.3-* 2>/dev/null | head -1))"
+: >"$out/python.txt"
+for w in spline:3 expsum:11 dot_1e5:11 dot_1e7:11 matmul_2000:5 noise:7 add_1e7:11; do
+  $py scripts/bench_python.py "${w%%:*}" "${w##*:}" | tee -a "$out/python.txt"
+done
+
+echo "== ratios and targets"
+$py scripts/bench_report.py "$out" | tee "$out/ratios.txt"
 echo "(results in $out)"
