@@ -49,6 +49,10 @@ $(BUILD)/revision.h: FORCE
 $(BUILD)/drivers/context.o: ALL_CPPFLAGS += -include $(BUILD)/revision.h
 $(BUILD)/drivers/context.o: $(BUILD)/revision.h
 
+# The STREAM loops stay loops: GCC would otherwise turn the copy into a call to memmove, whose
+# strategy (e.g. non-temporal stores above a size threshold) is glibc's, not the kernel's.
+$(BUILD)/kernels/stream.o: ALL_CFLAGS += -fno-tree-loop-distribute-patterns
+
 $(BUILD)/libompsweep.a: $(KERNEL_OBJ)
 	$(AR) rcs $@ $^
 

@@ -5,12 +5,26 @@
 
 extern const struct kernel spline_expsum_kernel;
 extern const struct kernel expsum_kernel;
+extern const struct kernel stream_copy_kernel, stream_scale_kernel, stream_add_kernel;
+extern const struct kernel stream_triad_kernel, stream_read_kernel;
+extern const struct kernel cpu_loop_kernel;
+extern const struct kernel peak_flops_kernel;
 
+/* One kernel a line, so that adding one is a one-line change. */
+/* clang-format off */
 const struct kernel *const kernel_registry[] = {
     &spline_expsum_kernel,
     &expsum_kernel,
+    &stream_copy_kernel,
+    &stream_scale_kernel,
+    &stream_add_kernel,
+    &stream_triad_kernel,
+    &stream_read_kernel,
+    &cpu_loop_kernel,
+    &peak_flops_kernel,
     NULL,
 };
+/* clang-format on */
 
 const struct kernel *kernel_find(const char *name) {
     for (size_t i = 0; kernel_registry[i]; i++)

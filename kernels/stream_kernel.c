@@ -1,0 +1,340 @@
+/* The STREAM kernels (stream.h) as five registered kernels: stream_copy, stream_scale,
+ * stream_add, stream_triad and stream_read. They share one state and one set of run functions;
+ * each kernel allocates only the arrays it touches. Inputs are uniform in [1, 2) from the seed
+ * (positive, so the checksums never cancel), outputs start at zero. */
+#include "kernel.h"
+#include "stream.h"
+
+#include "buffer.h"
+#include "fill.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+enum which { COPY, SCALE, ADD, TRIAD, READ };
+
+/* STREAM's scalar. */
+static const double stream_scalar = 3.0;
+
+/* Per kernel: STREAM's bytes per element (reads + writes, no write-allocate), flops per
+ * element, and which arrays are inputs (a, b, c) and which one is the output. */
+static const struct {
+    double bytes, flops;
+    int in_a, in_b, in_c;
+    char out; /* 'a', 'b', 'c' or 0 */
+} shape[] = {
+    [COPY] = {16, 0, 1, 0, 0, 'c'},  [SCALE] = {16, 1, 0, 0, 1, 'b'}, [ADD] = {24, 1, 1, 1, 0, 'c'},
+    [TRIAD] = {24, 2, 0, 1, 1, 'a'}, [READ] = {8, 1, 1, 0, 0, 0},
+};
+
+enum { FILL_A = 0, FILL_B = 1, FILL_C = 2 }; /* fill streams */
+
+struct state {
+    enum which which;
+    double *a, *b, *c, *scratch;
+    size_t n;
+    double result; /* stream_read's sum */
+};
+
+static void destroy(struct state *s) {
+    if (!s)
+        return;
+    buffer_free(s->a);
+    buffer_free(s->b);
+    buffer_free(s->c);
+    buffer_free(s->scratch);
+    free(s);
+}
+
+/* First touch block by block with the schedule the kernel will use, so each page lands with
+ * the thread that later streams it (an element-wise loop would split chunks differently). */
+static void first_touch(double *x, size_t n, int is_input, uint64_t seed, uint64_t stream) {
+    size_t nblocks = stream_block_count(n);
+#pragma omp parallel for schedule(runtime)
+    for (size_t k = 0; k < nblocks; k++) {
+        size_t lo = k * STREAM_BLOCK, hi = n - lo < STREAM_BLOCK ? n : lo + STREAM_BLOCK;
+        for (size_t i = lo; i < hi; i++)
+            x[i] = is_input ? 1.0 + fill_uniform01(seed, stream, i) : 0.0;
+    }
+}
+
+static double *make_array(size_t n, int used, int is_input, uint64_t seed, uint64_t stream,
+                          int *rc) {
+    if (!used || *rc)
+        return NULL;
+    double *x = buffer_alloc(n * sizeof(double));
+    if (!x) {
+        *rc = ENOMEM;
+        return NULL;
+    }
+    first_touch(x, n, is_input, seed, stream);
+    return x;
+}
+
+static int setup_which(enum which which, void **state, size_t size, uint64_t seed) {
+    struct state *s = calloc(1, sizeof *s);
+    if (!s)
+        return ENOMEM;
+    s->which = which;
+    s->n = size;
+    int rc = 0, out = shape[which].out;
+    s->a = make_array(size, shape[which].in_a || out == 'a', shape[which].in_a, seed, FILL_A, &rc);
+    s->b = make_array(size, shape[which].in_b || out == 'b', shape[which].in_b, seed, FILL_B, &rc);
+    s->c = make_array(size, shape[which].in_c || out == 'c', shape[which].in_c, seed, FILL_C, &rc);
+    s->scratch = rc ? NULL : buffer_alloc(stream_block_count(size) * sizeof(double));
+    if (!rc && !s->scratch)
+        rc = ENOMEM;
+    if (rc) {
+        destroy(s);
+        return rc;
+    }
+    *state = s;
+    return 0;
+}
+
+static int setup_copy(void **st, size_t size, const double *params, uint64_t seed) {
+    (void)params;
+    return setup_which(COPY, st, size, seed);
+}
+static int setup_scale(void **st, size_t size, const double *params, uint64_t seed) {
+    (void)params;
+    return setup_which(SCALE, st, size, seed);
+}
+static int setup_add(void **st, size_t size, const double *params, uint64_t seed) {
+    (void)params;
+    return setup_which(ADD, st, size, seed);
+}
+static int setup_triad(void **st, size_t size, const double *params, uint64_t seed) {
+    (void)params;
+    return setup_which(TRIAD, st, size, seed);
+}
+static int setup_read(void **st, size_t size, const double *params, uint64_t seed) {
+    (void)params;
+    return setup_which(READ, st, size, seed);
+}
+
+static int run_ref(void *state) {
+    struct state *s = state;
+    switch (s->which) {
+    case COPY:
+        return stream_copy_ref(s->c, s->a, s->n);
+    case SCALE:
+        return stream_scale_ref(s->b, s->c, stream_scalar, s->n);
+    case ADD:
+        return stream_add_ref(s->c, s->a, s->b, s->n);
+    case TRIAD:
+        return stream_triad_ref(s->a, s->b, s->c, stream_scalar, s->n);
+    default:
+        return stream_read_ref(s->a, s->n, &s->result);
+    }
+}
+
+static int run_omp(void *state) {
+    struct state *s = state;
+    switch (s->which) {
+    case COPY:
+        return stream_copy_omp(s->c, s->a, s->n);
+    case SCALE:
+        return stream_scale_omp(s->b, s->c, stream_scalar, s->n);
+    case ADD:
+        return stream_add_omp(s->c, s->a, s->b, s->n);
+    case TRIAD:
+        return stream_triad_omp(s->a, s->b, s->c, stream_scalar, s->n);
+    default:
+        return stream_read_omp(s->a, s->n, s->scratch, &s->result);
+    }
+}
+
+static int run_nt(void *state) {
+    struct state *s = state;
+    switch (s->which) {
+    case COPY:
+        return stream_copy_nt(s->c, s->a, s->n);
+    case SCALE:
+        return stream_scale_nt(s->b, s->c, stream_scalar, s->n);
+    case ADD:
+        return stream_add_nt(s->c, s->a, s->b, s->n);
+    case TRIAD:
+        return stream_triad_nt(s->a, s->b, s->c, stream_scalar, s->n);
+    default:
+        return EINVAL;
+    }
+}
+
+/* STREAM's validation: a sum of the output array, here the deterministic blocked sum (not
+ * timed). Every variant writes the same bits, so the sums agree exactly. */
+static double checksum(const void *state) {
+    const struct state *s = state;
+    const double *out = shape[s->which].out == 'a'   ? s->a
+                        : shape[s->which].out == 'b' ? s->b
+                        : shape[s->which].out == 'c' ? s->c
+                                                     : NULL;
+    double sum = s->result;
+    if (out && stream_read_omp(out, s->n, s->scratch, &sum) != 0)
+        return NAN;
+    return sum;
+}
+
+static void teardown(void *state) {
+    destroy(state);
+}
+
+static void work_which(enum which which, size_t size, struct kernel_work *w) {
+    double n = (double)size;
+    w->items = n;
+    w->bytes = shape[which].bytes * n;
+    w->flops = shape[which].flops * n;
+    w->working_set = shape[which].bytes * n;
+    w->iterations = stream_block_count(size);
+    w->iteration_size = STREAM_BLOCK;
+    w->iteration_bytes = shape[which].bytes * STREAM_BLOCK;
+}
+
+static void work_copy(size_t size, const double *params, struct kernel_work *w) {
+    (void)params;
+    work_which(COPY, size, w);
+}
+static void work_scale(size_t size, const double *params, struct kernel_work *w) {
+    (void)params;
+    work_which(SCALE, size, w);
+}
+static void work_add(size_t size, const double *params, struct kernel_work *w) {
+    (void)params;
+    work_which(ADD, size, w);
+}
+static void work_triad(size_t size, const double *params, struct kernel_work *w) {
+    (void)params;
+    work_which(TRIAD, size, w);
+}
+static void work_read(size_t size, const double *params, struct kernel_work *w) {
+    (void)params;
+    work_which(READ, size, w);
+}
+
+static const struct kernel_param no_params[] = {{NULL, PARAM_INTEGER, 0, 0, 0, NULL}};
+
+static const struct kernel_variant write_variants[] = {
+    {"ref", "serial, one pass over the whole array (compiler-vectorised)", VARIANT_SERIAL, run_ref},
+    {"omp", "blocks of 1024 elements over threads (schedule(runtime)), vectorised", VARIANT_CHUNKED,
+     run_omp},
+    {"omp_nt", "as omp, output written with non-temporal (streaming) stores: no write-allocate",
+     VARIANT_CHUNKED, run_nt},
+    {NULL, NULL, 0, NULL},
+};
+
+static const struct kernel_variant read_variants[] = {
+    {"ref", "serial compensated (Neumaier) sum", VARIANT_SERIAL, run_ref},
+    {"omp", "blocks of 1024 over threads (schedule(runtime)), 32 partial sums, pairwise combine",
+     VARIANT_CHUNKED, run_omp},
+    {NULL, NULL, 0, NULL},
+};
+
+/* Default size 2^25 elements, 256 MiB per array. STREAM's rule is at least 4x the last-level
+ * cache per array: machines with more than 64 MiB of it need a larger --size.
+ *
+ * Tolerance 0: the writing kernels compute each element with the same IEEE operations in every
+ * variant, so the outputs, and their sums, have the same bits. */
+const struct kernel stream_copy_kernel = {
+    .name = "stream_copy",
+    .summary = "STREAM copy c = a (16 bytes per element)",
+    .tolerance = 0.0,
+    .variants = write_variants,
+    .work = work_copy,
+    .setup = setup_copy,
+    .group = "stream",
+    .item = "element",
+    .iteration = "block of 1024 elements",
+    .size_name = "elements",
+    .default_size = 1L << 25,
+    .min_size = 1,
+    .max_size = 1L << 32,
+    .small_size = 5001,
+    .params = no_params,
+    .checksum = checksum,
+    .teardown = teardown,
+};
+
+const struct kernel stream_scale_kernel = {
+    .name = "stream_scale",
+    .summary = "STREAM scale b = 3 c (16 bytes, 1 flop per element)",
+    .tolerance = 0.0,
+    .variants = write_variants,
+    .work = work_scale,
+    .setup = setup_scale,
+    .group = "stream",
+    .item = "element",
+    .iteration = "block of 1024 elements",
+    .size_name = "elements",
+    .default_size = 1L << 25,
+    .min_size = 1,
+    .max_size = 1L << 32,
+    .small_size = 5001,
+    .params = no_params,
+    .checksum = checksum,
+    .teardown = teardown,
+};
+
+const struct kernel stream_add_kernel = {
+    .name = "stream_add",
+    .summary = "STREAM add c = a + b (24 bytes, 1 flop per element; numpy's a + b)",
+    .tolerance = 0.0,
+    .variants = write_variants,
+    .work = work_add,
+    .setup = setup_add,
+    .group = "stream",
+    .item = "element",
+    .iteration = "block of 1024 elements",
+    .size_name = "elements",
+    .default_size = 1L << 25,
+    .min_size = 1,
+    .max_size = 1L << 32,
+    .small_size = 5001,
+    .params = no_params,
+    .checksum = checksum,
+    .teardown = teardown,
+};
+
+const struct kernel stream_triad_kernel = {
+    .name = "stream_triad",
+    .summary = "STREAM triad a = b + 3 c (24 bytes, 2 flops per element)",
+    .tolerance = 0.0,
+    .variants = write_variants,
+    .work = work_triad,
+    .setup = setup_triad,
+    .group = "stream",
+    .item = "element",
+    .iteration = "block of 1024 elements",
+    .size_name = "elements",
+    .default_size = 1L << 25,
+    .min_size = 1,
+    .max_size = 1L << 32,
+    .small_size = 5001,
+    .params = no_params,
+    .checksum = checksum,
+    .teardown = teardown,
+};
+
+/* Tolerance: inputs are positive, the blocked sum's relative error is below (31 + 5 + 22) u
+ * ~ 6.4e-15 at the largest size (32 terms per partial, 5 pairwise levels over the partials,
+ * at most 22 over the blocks) and the compensated reference is within ~u: 1e-13 leaves a
+ * margin of about 15. */
+const struct kernel stream_read_kernel = {
+    .name = "stream_read",
+    .summary = "read bandwidth: sum of a[i] (8 bytes, 1 flop per element)",
+    .tolerance = 1e-13,
+    .variants = read_variants,
+    .work = work_read,
+    .setup = setup_read,
+    .group = "stream",
+    .item = "element",
+    .iteration = "block of 1024 elements",
+    .size_name = "elements",
+    .default_size = 1L << 25,
+    .min_size = 1,
+    .max_size = 1L << 32,
+    .small_size = 5001,
+    .params = no_params,
+    .checksum = checksum,
+    .teardown = teardown,
+};
