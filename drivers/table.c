@@ -118,10 +118,10 @@ static void print_roofline(FILE *f, const struct sweep_plan *plan, const struct 
         double frac[3];
         results_roofline(plan, best, frac);
         fprintf(f,
-                "  %-12s best at %d threads: %.4g GFLOP/s = %.1f%% of peak; %.4g GB/s = %.1f%% of "
+                "  %-12s best at %d thread%s: %.4g GFLOP/s = %.1f%% of peak; %.4g GB/s = %.1f%% of "
                 "triad, %.1f%% of read\n",
-                best->variant->name, best->threads, best->gflops, 100.0 * frac[0],
-                best->gbytes_per_s, 100.0 * frac[1], 100.0 * frac[2]);
+                best->variant->name, best->threads, best->threads == 1 ? "" : "s", best->gflops,
+                100.0 * frac[0], best->gbytes_per_s, 100.0 * frac[1], 100.0 * frac[2]);
     }
 }
 
