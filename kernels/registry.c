@@ -5,11 +5,11 @@
 
 extern const struct kernel spline_expsum_kernel;
 extern const struct kernel expsum_kernel;
+extern const struct kernel dot_kernel;
+extern const struct kernel gemm_kernel;
 
 const struct kernel *const kernel_registry[] = {
-    &spline_expsum_kernel,
-    &expsum_kernel,
-    NULL,
+    &spline_expsum_kernel, &expsum_kernel, &dot_kernel, &gemm_kernel, NULL,
 };
 
 const struct kernel *kernel_find(const char *name) {
