@@ -79,36 +79,24 @@ static void pack_a(const double *a, size_t lda, size_t mc, size_t kc, double *ap
     }
 }
 
-/* Panels of GEMM_NR columns of B (k x n) in one buffer of k * round_up(n, NR) doubles: k-block
- * kb (rows p0 = kb * KC onwards, kc of them) starts at p0 * np * NR, its panel jp at
- * jp * kc * NR within it, element (p, j) of a panel at p * NR + j; columns past n are zero.
- * B is packed once per product, so every tile reads its KC x NC block ready-made. */
-static size_t packed_b_doubles(size_t n, size_t k) {
-    return k * round_up(n, GEMM_NR);
-}
-
-static const double *packed_b_block(const double *bp, size_t n, size_t k, size_t p0, size_t j0) {
-    size_t kc = min_sz(GEMM_KC, k - p0);
-    return bp + p0 * round_up(n, GEMM_NR) + j0 * kc;
-}
-
-/* Row p of B into its k-block's panels: a full panel row is a copy of two vectors. An
- * orphaned loop: the enclosing team shares the rows out (static, they cost the same). */
-static void pack_b(size_t n, size_t k, const double *b, double *bp) {
-    size_t full = n / GEMM_NR * GEMM_NR;
-#pragma omp for schedule(static)
-    for (size_t p = 0; p < k; p++) {
-        size_t p0 = p / GEMM_KC * GEMM_KC, kc = min_sz(GEMM_KC, k - p0);
-        const double *row = b + p * n;
-        double *dst = bp + p0 * round_up(n, GEMM_NR) + (p - p0) * GEMM_NR;
+/* kc x nc of B (leading dimension ldb) into panels of GEMM_NR columns, stored row after row
+ * (element (p, j) of a panel at p * NR + j); columns past nc are zero. B is read row by row,
+ * sequentially; a full panel row is a copy of two vectors. */
+static void pack_b(const double *b, size_t ldb, size_t kc, size_t nc, double *bp) {
+    size_t full = nc / GEMM_NR * GEMM_NR;
+    for (size_t p = 0; p < kc; p++) {
+        const double *row = b + p * ldb;
         for (size_t jr = 0; jr < full; jr += GEMM_NR) {
+            double *dst = bp + jr * kc + p * GEMM_NR;
 #pragma omp simd
             for (size_t j = 0; j < GEMM_NR; j++)
-                dst[jr * kc + j] = row[jr + j];
+                dst[j] = row[jr + j];
         }
-        if (full < n)
+        if (full < nc) {
+            double *dst = bp + full * kc + p * GEMM_NR;
             for (size_t j = 0; j < GEMM_NR; j++)
-                dst[full * kc + j] = full + j < n ? row[full + j] : 0.0;
+                dst[j] = full + j < nc ? row[full + j] : 0.0;
+        }
     }
 }
 
@@ -136,25 +124,31 @@ static void micro_kernel(size_t kc, const double *restrict ap, const double *res
     }
 }
 
-/* Doubles of one thread's packed A block, rounded to whole cache lines so that threads'
- * blocks never share one. */
+/* Doubles of one thread's packing space: a block of A and a block of B, each rounded to whole
+ * cache lines so that threads' blocks never share one. */
 static size_t packed_a_doubles(size_t m, size_t k) {
     return round_up(round_up(min_sz(GEMM_MC, m), GEMM_MR) * min_sz(GEMM_KC, k), 8);
 }
 
+static size_t packed_doubles(size_t m, size_t n, size_t k) {
+    return packed_a_doubles(m, k) +
+           round_up(round_up(min_sz(GEMM_NC, n), GEMM_NR) * min_sz(GEMM_KC, k), 8);
+}
+
 /* One tile of C: rows i0.., columns j0.., summed over k in blocks of GEMM_KC (the first block
- * stores, the others add). The packed A panel (MR x KC, 24 KiB) stays in L1 while the tile's
- * packed B block (KC x NC, 1 MiB) is read from L2 once per panel of A. */
-static void gemm_tile(size_t m, size_t n, size_t k, const double *a, const double *bp, double *c,
-                      size_t i0, size_t j0, double *ap) {
+ * stores, the others add). The tile packs its KC x NC block of B (1 MiB, kept in L2) and its
+ * MC x KC block of A; each packed A panel (MR x KC, 24 KiB) stays in L1 while it meets every
+ * panel of the B block. */
+static void gemm_tile(size_t m, size_t n, size_t k, const double *a, const double *b, double *c,
+                      size_t i0, size_t j0, double *ap, double *bp) {
     size_t mc = min_sz(GEMM_MC, m - i0), nc = min_sz(GEMM_NC, n - j0);
     for (size_t p0 = 0; p0 < k; p0 += GEMM_KC) {
         size_t kc = min_sz(GEMM_KC, k - p0);
-        const double *bb = packed_b_block(bp, n, k, p0, j0);
+        pack_b(b + p0 * n + j0, n, kc, nc, bp);
         pack_a(a + i0 * k + p0, k, mc, kc, ap);
         for (size_t ir = 0; ir < mc; ir += GEMM_MR)
             for (size_t jr = 0; jr < nc; jr += GEMM_NR)
-                micro_kernel(kc, ap + ir * kc, bb + jr * kc, c + (i0 + ir) * n + j0 + jr, n,
+                micro_kernel(kc, ap + ir * kc, bp + jr * kc, c + (i0 + ir) * n + j0 + jr, n,
                              min_sz(GEMM_MR, mc - ir), min_sz(GEMM_NR, nc - jr), p0 > 0);
     }
 }
@@ -163,14 +157,15 @@ size_t gemm_tile_count(size_t m, size_t n) {
     return ((m + GEMM_MC - 1) / GEMM_MC) * ((n + GEMM_NC - 1) / GEMM_NC);
 }
 
-/* The scheduled loop, orphaned: the enclosing team shares out the tiles; ap is the calling
- * thread's packed A block. */
-static void gemm_tiles(size_t m, size_t n, size_t k, const double *a, const double *bp, double *c,
-                       double *ap) {
+/* The scheduled loop, orphaned: the enclosing team shares out the tiles. work is the calling
+ * thread's packing space (packed_doubles(m, n, k)). */
+static void gemm_tiles(size_t m, size_t n, size_t k, const double *a, const double *b, double *c,
+                       double *work) {
     size_t tiles_j = (n + GEMM_NC - 1) / GEMM_NC, tiles = gemm_tile_count(m, n);
+    double *ap = work, *bp = work + packed_a_doubles(m, k);
 #pragma omp for schedule(runtime)
     for (size_t t = 0; t < tiles; t++)
-        gemm_tile(m, n, k, a, bp, c, (t / tiles_j) * GEMM_MC, (t % tiles_j) * GEMM_NC, ap);
+        gemm_tile(m, n, k, a, b, c, (t / tiles_j) * GEMM_MC, (t % tiles_j) * GEMM_NC, ap, bp);
 }
 
 void gemm_first_touch(size_t m, size_t n, double *c) {
@@ -197,21 +192,13 @@ int gemm_omp(size_t m, size_t n, size_t k, const double *a, const double *b, dou
     if (gemm_args_bad(m, n, k, a, b, c))
         return EINVAL;
     int nthreads = omp_get_max_threads();
-    size_t a_len = packed_a_doubles(m, k);
-    double *bp = alloc_doubles(1, packed_b_doubles(n, k));
-    double *aw = alloc_doubles((size_t)nthreads, a_len);
-    if (!bp || !aw) {
-        buffer_free(bp);
-        buffer_free(aw);
+    size_t each = packed_doubles(m, n, k);
+    double *work = alloc_doubles((size_t)nthreads, each);
+    if (!work)
         return ENOMEM;
-    }
 #pragma omp parallel num_threads(nthreads)
-    {
-        pack_b(n, k, b, bp);
-        gemm_tiles(m, n, k, a, bp, c, aw + (size_t)omp_get_thread_num() * a_len);
-    }
-    buffer_free(bp);
-    buffer_free(aw);
+    gemm_tiles(m, n, k, a, b, c, work + (size_t)omp_get_thread_num() * each);
+    buffer_free(work);
     return 0;
 }
 
@@ -258,35 +245,29 @@ int gemm_blas_in_omp(size_t m, size_t n, size_t k, const double *a, const double
     return 0;
 }
 
-/* B is packed once, by the outer team; then each outer thread computes its rows' tiles with
- * an inner team of `inner` threads (fewer if the runtime limits nesting). */
+/* Each outer thread computes its rows' tiles with an inner team of `inner` threads (fewer if
+ * the runtime limits nesting); all packing space is allocated before any thread starts. */
 int gemm_omp_in_omp(size_t m, size_t n, size_t k, const double *a, const double *b, double *c,
                     int inner) {
     if (gemm_args_bad(m, n, k, a, b, c) || inner < 1)
         return EINVAL;
     int outer = omp_get_max_threads();
-    size_t a_len = packed_a_doubles((m + (size_t)outer - 1) / (size_t)outer, k);
-    double *bp = alloc_doubles(1, packed_b_doubles(n, k));
-    double *aw = alloc_doubles((size_t)outer * (size_t)inner, a_len);
-    if (!bp || !aw) {
-        buffer_free(bp);
-        buffer_free(aw);
+    size_t each = packed_doubles((m + (size_t)outer - 1) / (size_t)outer, n, k);
+    double *work = alloc_doubles((size_t)outer * (size_t)inner, each);
+    if (!work)
         return ENOMEM;
-    }
     int levels = omp_get_max_active_levels();
     omp_set_max_active_levels(2);
 #pragma omp parallel num_threads(outer)
     {
-        pack_b(n, k, b, bp);
         int t = omp_get_thread_num(), nt = omp_get_num_threads();
         size_t lo = block_start(m, t, nt), hi = block_start(m, t + 1, nt);
-        double *mine = aw + (size_t)t * (size_t)inner * a_len;
+        double *mine = work + (size_t)t * (size_t)inner * each;
 #pragma omp parallel num_threads(inner) if (hi > lo)
-        gemm_tiles(hi - lo, n, k, a + lo * k, bp, c + lo * n,
-                   mine + (size_t)omp_get_thread_num() * a_len);
+        gemm_tiles(hi - lo, n, k, a + lo * k, b, c + lo * n,
+                   mine + (size_t)omp_get_thread_num() * each);
     }
     omp_set_max_active_levels(levels);
-    buffer_free(bp);
-    buffer_free(aw);
+    buffer_free(work);
     return 0;
 }

@@ -12,7 +12,9 @@
 #include <limits.h>
 #include <math.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -249,6 +251,85 @@ Test(gemm, checksum_is_w_c_v) {
             s += (long double)w[i] * c[i * 3 + j] * v[j];
     cr_assert(fabsl(got - s) <= 1e-15L * s, "checksum %.17g direct %.17Lg", got, s);
     k->teardown(state);
+}
+
+/* ---- the nesting experiment: how many threads OpenBLAS really runs ------------------------ */
+
+/* Threads of this process now, from /proc (-1 where unreadable). */
+static int process_threads(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    int n = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &n) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+struct sampler {
+    pthread_mutex_t lock;
+    int stop, samples, peak;
+};
+
+static void *sample_threads(void *arg) {
+    struct sampler *s = arg;
+    for (;;) {
+        int n = process_threads();
+        pthread_mutex_lock(&s->lock);
+        if (n > s->peak)
+            s->peak = n;
+        s->samples++;
+        int stop = s->stop;
+        pthread_mutex_unlock(&s->lock);
+        if (stop)
+            return NULL;
+        usleep(100);
+    }
+}
+
+/* The most threads the process had while blas_in_omp ran with `outer` threads asking for
+ * `inner` each, beyond those it had before (the sampler itself excluded); the product is
+ * repeated until the sampler has looked often. */
+static int extra_threads_during_blas_in_omp(int outer, int inner) {
+    size_t n = 300;
+    double *a = calloc(n * n, sizeof(double)), *b = calloc(n * n, sizeof(double)),
+           *c = calloc(n * n, sizeof(double));
+    cr_assert(a && b && c);
+    omp_set_num_threads(outer);
+    cr_assert_eq(gemm_blas_in_omp(n, n, n, a, b, c, inner), 0); /* teams created once */
+    int before = process_threads();
+    struct sampler s = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0};
+    pthread_t tid;
+    cr_assert_eq(pthread_create(&tid, NULL, sample_threads, &s), 0);
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int done = 0; !done;) {
+        omp_set_num_threads(outer);
+        cr_assert_eq(gemm_blas_in_omp(n, n, n, a, b, c, inner), 0);
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        pthread_mutex_lock(&s.lock);
+        done = s.samples >= 200 || t.tv_sec - t0.tv_sec > 5;
+        s.stop = done;
+        pthread_mutex_unlock(&s.lock);
+    }
+    pthread_join(tid, NULL);
+    free(a);
+    free(b);
+    free(c);
+    return s.peak - 1 - before;
+}
+
+/* What docs/blas.md reports for the OpenMP build of OpenBLAS: inside an active parallel
+ * region (two or more outer threads) it runs one thread per call whatever `inner` asks; under
+ * a one-thread outer team (inactive) it follows omp_get_max_threads() and opens `inner`. */
+Test(gemm, blas_in_omp_runs_the_threads_docs_blas_md_reports) {
+    if (process_threads() < 0)
+        cr_skip_test("no /proc/self/status");
+    cr_assert_eq(extra_threads_during_blas_in_omp(2, 3), 0, "no nested OpenBLAS threads");
+    cr_assert_eq(extra_threads_during_blas_in_omp(3, 2), 0, "no nested OpenBLAS threads");
+    cr_assert_geq(extra_threads_during_blas_in_omp(1, 3), 1, "one outer thread: OpenBLAS's team");
 }
 
 Test(gemm, bad_arguments_give_einval_and_write_nothing) {
