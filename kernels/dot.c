@@ -20,7 +20,8 @@ size_t dot_scratch_count(size_t n) {
 }
 
 /* Dot2: p + e = x*y exactly (fma), s + q = s + p exactly (TwoSum); the errors e + q are summed
- * in plain double, which is accurate enough because they are tiny against s. */
+ * in plain double, which is accurate enough because they are tiny against s. p must be
+ * rounded on its own: the build's -std=c11 keeps GCC from contracting s + x*y into an fma. */
 int dot_ref(const double *x, size_t nx, const double *y, size_t ny, double *result) {
     if (dot_args_bad(x, nx, y, ny, result))
         return EINVAL;

@@ -9,8 +9,9 @@
  *
  * The nesting experiment ("BLAS is already parallel"): gemm_blas_in_omp and gemm_omp_in_omp
  * open an outer team of omp_get_max_threads() threads that split C's rows into equal blocks;
- * each outer thread asks for `inner` threads (omp_set_num_threads, with two active levels
- * allowed) and computes its block with cblas_dgemm or with gemm_omp respectively. The OpenMP
+ * each outer thread asks for `inner` threads (with two active levels allowed) and computes its
+ * block with cblas_dgemm (after omp_set_num_threads(inner), which OpenBLAS reads) or with
+ * gemm_omp's tile loop in an inner team of `inner` threads, respectively. The OpenMP
  * build of OpenBLAS 0.3.21 runs one thread inside an active parallel region whatever is
  * asked (docs/blas.md), while gemm_omp really opens inner teams and can oversubscribe.
  *
