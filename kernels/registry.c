@@ -5,6 +5,8 @@
 
 extern const struct kernel spline_expsum_kernel;
 extern const struct kernel expsum_kernel;
+extern const struct kernel dot_kernel;
+extern const struct kernel gemm_kernel;
 extern const struct kernel stream_copy_kernel, stream_scale_kernel, stream_add_kernel;
 extern const struct kernel stream_triad_kernel, stream_read_kernel;
 extern const struct kernel cpu_loop_kernel;
@@ -15,6 +17,8 @@ extern const struct kernel peak_flops_kernel;
 const struct kernel *const kernel_registry[] = {
     &spline_expsum_kernel,
     &expsum_kernel,
+    &dot_kernel,
+    &gemm_kernel,
     &stream_copy_kernel,
     &stream_scale_kernel,
     &stream_add_kernel,
