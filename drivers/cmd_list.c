@@ -40,7 +40,8 @@ static void print_kernel(const struct kernel *k) {
            k->min_size, k->max_size);
     printf("  scheduled loop: one iteration = one %s (%g %s, %g bytes): --chunk counts %s, or "
            "bytes with B/K/M/G\n",
-           k->iteration, w.iteration_size, k->size_name, w.iteration_bytes, k->size_name);
+           k->iteration, w.iteration_size, kernel_chunk_unit(k), w.iteration_bytes,
+           kernel_chunk_unit(k));
     printf("  at the defaults: %.4g bytes and %.4g flops per %s, working set %.4g MiB\n",
            w.bytes / w.items, w.flops / w.items, k->item, w.working_set / 1048576.0);
     if (k->tolerance == 0.0)

@@ -56,7 +56,7 @@ static void print_chunk_table(FILE *f, const struct sweep_plan *plan,
             "\nMillion %ss per second, %s, schedule %s (rows: threads; columns: chunk, "
             "as a count of %s or in bytes at %g bytes per %s):\n",
             plan->kernel->item, first->variant->name, sweep_schedule_name(first->schedule),
-            plan->kernel->size_name, first->work.iteration_bytes, plan->kernel->iteration);
+            kernel_chunk_unit(plan->kernel), first->work.iteration_bytes, plan->kernel->iteration);
     fprintf(f, "%8s", "threads");
     char chunk[32];
     for (size_t c = 0; c < plan->nchunks; c++)

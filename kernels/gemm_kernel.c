@@ -166,6 +166,7 @@ const struct kernel gemm_kernel = {
     .item = "C element",
     .iteration = "tile of C (192 x 512)",
     .size_name = "matrix order n",
+    .chunk_unit = "tiles",
     .default_size = 2000,
     .min_size = 1,
     .max_size = 32768,

@@ -55,9 +55,11 @@ struct kernel_work {
 
 struct kernel {
     const char *name, *group, *summary;
-    const char *item;      /* what one item is: "value", "element", ...             */
-    const char *iteration; /* what one iteration of the scheduled loop is: "point"   */
-    const char *size_name; /* what --size sets: "points", "elements"                */
+    const char *item;       /* what one item is: "value", "element", ...             */
+    const char *iteration;  /* what one iteration of the scheduled loop is: "point"   */
+    const char *size_name;  /* what --size sets: "points", "elements"                */
+    const char *chunk_unit; /* what a --chunk count counts (NULL: size_name); such a count */
+                            /* is iteration_size units per loop iteration               */
     long default_size, min_size, max_size;
     long small_size;   /* quick enough for the generic tests under ASan (0: 5000)    */
     long ref_max_size; /* above it the reference is too slow to time (0: no limit):   */
@@ -88,5 +90,6 @@ const struct kernel_variant *kernel_find_variant(const struct kernel *k, const c
 int kernel_param_index(const struct kernel *k, const char *name); /* -1 if unknown */
 size_t kernel_param_count(const struct kernel *k);
 size_t kernel_variant_count(const struct kernel *k);
+const char *kernel_chunk_unit(const struct kernel *k); /* chunk_unit, else size_name */
 
 #endif

@@ -64,3 +64,7 @@ size_t kernel_variant_count(const struct kernel *k) {
         n++;
     return n;
 }
+
+const char *kernel_chunk_unit(const struct kernel *k) {
+    return k->chunk_unit ? k->chunk_unit : k->size_name;
+}
