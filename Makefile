@@ -49,6 +49,9 @@ $(BUILD)/revision.h: FORCE
 $(BUILD)/drivers/context.o: ALL_CPPFLAGS += -include $(BUILD)/revision.h
 $(BUILD)/drivers/context.o: $(BUILD)/revision.h
 
+# Box-Muller's sqrt vectorises only without errno (kernels/vmath.h, kernels/noise_omp.c).
+$(BUILD)/kernels/noise_omp.o: ALL_CFLAGS += -fno-math-errno
+
 $(BUILD)/libompsweep.a: $(KERNEL_OBJ)
 	$(AR) rcs $@ $^
 

@@ -5,10 +5,12 @@
 
 extern const struct kernel spline_expsum_kernel;
 extern const struct kernel expsum_kernel;
+extern const struct kernel noise_kernel;
 
 const struct kernel *const kernel_registry[] = {
     &spline_expsum_kernel,
     &expsum_kernel,
+    &noise_kernel,
     NULL,
 };
 
