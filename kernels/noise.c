@@ -21,7 +21,7 @@
 
 int noise_check_args(const void *out, size_t n_out, const void *in, size_t n_in, size_t elem_size,
                      double sigma, uint64_t first) {
-    if (!out || !in || n_in == 0 || n_out != n_in)
+    if (!out || !in || n_in == 0 || n_out != n_in || elem_size == 0)
         return EINVAL;
     if (!isfinite(sigma) || sigma < 0.0)
         return EINVAL;

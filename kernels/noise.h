@@ -14,7 +14,7 @@
  *
  * Double variants evaluate this in double (2 pi = 0x1.921fb54442d18p+2). Float variants
  * evaluate it in float: x[m] converted to float (round to nearest), 2 pi = 0x1.921fb6p+2f,
- * logf, sqrtf, cosf, sinf, sigma rounded to float. |z| never exceeds sqrt(66 ln 2) = 6.77.
+ * logf, sqrtf, cosf, sinf, sigma rounded to float. |z| never exceeds sqrt(66 ln 2) = 6.76.
  *
  *   noise_add_ref_*  serial reference: scalar glibc log, sqrt, cos, sin, element by element.
  *   noise_add_*      OpenMP: blocks of NOISE_BLOCK stream indices (boundaries at multiples of

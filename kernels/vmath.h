@@ -4,10 +4,11 @@
  * glibc declares its SIMD variants only under __FAST_MATH__. Declaring the same
  * "simd notinbranch" attribute here gives loops marked `#pragma omp simd` the vector calls
  * (_ZGVeN8v_log, _ZGVeN16v_sinf, ... with 512-bit vectors; _ZGVdN4v_log with AVX2) and changes
- * nothing else. Include it only in files whose serial references must not use it: a loop that
- * GCC vectorises on its own at -O3 calls the vector functions too. Accuracy: libmvec's log,
- * sin and cos are within a few ulp (glibc's scalar functions: < 1 ulp); tests and tolerances
- * allow for that. sqrt becomes a vector instruction only with -fno-math-errno. Link -lmvec.
+ * nothing else. Keep it out of files with serial references that must call glibc's scalar
+ * functions: GCC vectorises plain loops at -O3 too, and would call the vector ones there.
+ * Accuracy: libmvec's log, sin and cos are within a few ulp (glibc's scalar functions:
+ * < 1 ulp); tests and tolerances allow for that. sqrt becomes a vector instruction only with
+ * -fno-math-errno. Link -lmvec.
  */
 #ifndef OMPSWEEP_VMATH_H
 #define OMPSWEEP_VMATH_H
