@@ -52,6 +52,8 @@ $(BUILD)/drivers/context.o: $(BUILD)/revision.h
 # The STREAM loops stay loops: GCC would otherwise turn the copy into a call to memmove, whose
 # strategy (e.g. non-temporal stores above a size threshold) is glibc's, not the kernel's.
 $(BUILD)/kernels/stream.o: ALL_CFLAGS += -fno-tree-loop-distribute-patterns
+# Box-Muller's sqrt vectorises only without errno (kernels/vmath.h, kernels/noise_omp.c).
+$(BUILD)/kernels/noise_omp.o: ALL_CFLAGS += -fno-math-errno
 
 $(BUILD)/libompsweep.a: $(KERNEL_OBJ)
 	$(AR) rcs $@ $^

@@ -7,6 +7,7 @@ extern const struct kernel spline_expsum_kernel;
 extern const struct kernel expsum_kernel;
 extern const struct kernel dot_kernel;
 extern const struct kernel gemm_kernel;
+extern const struct kernel noise_kernel;
 extern const struct kernel stream_copy_kernel, stream_scale_kernel, stream_add_kernel;
 extern const struct kernel stream_triad_kernel, stream_read_kernel;
 extern const struct kernel cpu_loop_kernel;
@@ -19,6 +20,7 @@ const struct kernel *const kernel_registry[] = {
     &expsum_kernel,
     &dot_kernel,
     &gemm_kernel,
+    &noise_kernel,
     &stream_copy_kernel,
     &stream_scale_kernel,
     &stream_add_kernel,
