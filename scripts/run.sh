@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and runs the default sweep sized for this
-# machine: the spline exp-sum workload (every variant; threads 1..CPUs and 2x CPUs to show
-# oversubscription; the chunk sizes of the original experiment) and the expsum reduction.
+# The main job: installs what is missing, builds, measures this machine's ceilings (peak
+# FLOP/s, STREAM bandwidth), then runs the default sweep sized for this machine, every point
+# read against those ceilings: the spline exp-sum workload (every variant; threads 1..CPUs and
+# 2x CPUs to show oversubscription; the chunk sizes of the original experiment), the expsum
+# reduction, dot products and matrix products against OpenBLAS, Gaussian noise against GSL,
+# numpy-style array addition (STREAM add) and a compute-bound loop.
 # Results: results/<host>-<date>/ (CSV, JSON with the context, the printed tables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +27,19 @@ mkdir -p "$out"
 ./ompsweep info > "$out/context.txt"
 echo "ompsweep: $cpus CPUs; threads $threads; results in $out" >&2
 
-./ompsweep run spline_expsum --threads "$threads" \
-  --chunk 125K,250K,500K,1000K,all \
-  --csv "$out/spline_expsum.csv" --json "$out/spline_expsum.json" | tee "$out/spline_expsum.txt"
-./ompsweep run expsum --threads "$threads" --chunk 64K,1M,all \
-  --csv "$out/expsum.csv" --json "$out/expsum.json" | tee "$out/expsum.txt"
+./ompsweep ceilings --json "$out/ceilings.json" | tee "$out/ceilings.txt"
+
+run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}
+  local name=$1
+  shift
+  ./ompsweep run "$@" --ceilings "$out/ceilings.json" \
+    --csv "$out/$name.csv" --json "$out/$name.json" | tee "$out/$name.txt"
+}
+run spline_expsum spline_expsum --threads "$threads" --chunk 125K,250K,500K,1000K,all
+run expsum expsum --threads "$threads" --chunk 64K,1M,all
+run dot dot --threads "$threads" --size 100k,10M
+run gemm gemm --threads "$threads" --size 1000 --variant omp,blas,blas_in_omp
+run noise noise --threads "$threads"
+run stream_add stream_add --threads "$threads" --size 10M
+run cpu_loop cpu_loop --threads "$threads"
 echo "ompsweep: done; results in $out" >&2
