@@ -19,22 +19,26 @@ long long ceilings_stream_elements(long long llc_total_bytes, long long memory_b
     return n;
 }
 
-/* The best rate of `kname`'s omp variant over the thread counts, and its 1-thread rate. */
+/* The best rate of `kname`'s parallel variants (all but the reference and library ones) over
+ * the thread counts, and the best at 1 thread. */
 static int measure_one(const char *kname, long long size, const struct ceilings_settings *s,
                        int bandwidth, struct ceiling *out, char *err, size_t errlen) {
     const struct kernel *k = kernel_find(kname);
-    const struct kernel_variant *v = k ? kernel_find_variant(k, "omp") : NULL;
-    if (!v) {
-        snprintf(err, errlen, "this build has no kernel %s with an omp variant", kname);
+    const struct kernel_variant *variants[16];
+    size_t nvariants = 0;
+    for (size_t v = 1; k && k->variants[v].name && nvariants < 16; v++)
+        if (!(k->variants[v].flags & (VARIANT_SERIAL | VARIANT_LIBRARY)))
+            variants[nvariants++] = &k->variants[v];
+    if (!nvariants) {
+        snprintf(err, errlen, "this build has no kernel %s with a parallel variant", kname);
         return -1;
     }
-    const struct kernel_variant *variants[1] = {v};
     enum sweep_schedule schedule = SCHED_STATIC;
     long long sz = size > 0 ? size : k->default_size;
     struct sweep_plan plan = {
         .kernel = k,
         .variants = variants,
-        .nvariants = 1,
+        .nvariants = nvariants,
         .threads = (long long *)s->threads,
         .nthreads = s->nthreads,
         .schedules = &schedule,
@@ -54,23 +58,25 @@ static int measure_one(const char *kname, long long size, const struct ceilings_
         sweep_result_free(&res);
         return -1;
     }
-    *out = (struct ceiling){0.0, 0, NAN};
+    *out = (struct ceiling){0.0, 0, NAN, ""};
     int rc = 0;
     for (size_t i = 0; i < res.npoints; i++) {
         const struct sweep_point *p = &res.points[i];
-        if (p->variant != v)
+        if (p->variant == &k->variants[0])
             continue;
         if (!p->validated) {
-            snprintf(err, errlen, "%s/omp at %d threads: checksum mismatch", kname, p->threads);
+            snprintf(err, errlen, "%s/%s at %d threads: checksum mismatch", kname, p->variant->name,
+                     p->threads);
             rc = -1;
             break;
         }
         double rate = bandwidth ? p->gbytes_per_s : p->gflops;
-        if (p->threads == 1)
+        if (p->threads == 1 && !(rate <= out->one))
             out->one = rate;
         if (rate > out->best) {
             out->best = rate;
             out->best_threads = p->threads;
+            snprintf(out->variant, sizeof out->variant, "%s", p->variant->name);
         }
     }
     sweep_result_free(&res);
@@ -101,6 +107,8 @@ static void write_ceiling(struct json_writer *w, const char *key, const struct c
     json_integer(w, name, c->best_threads);
     snprintf(name, sizeof name, "%s_1thread", key);
     json_number(w, name, c->one);
+    snprintf(name, sizeof name, "%s_variant", key);
+    json_string(w, name, c->variant);
 }
 
 void ceilings_write_json(struct json_writer *w, const struct ceilings *c) {
@@ -184,6 +192,8 @@ static int read_ceiling(const char *obj, const char *end, const char *key, struc
         return -1;
     }
     c->best_threads = (int)threads;
+    snprintf(name, sizeof name, "%s_variant", key);
+    read_string(obj, end, name, c->variant, sizeof c->variant);
     return 0;
 }
 

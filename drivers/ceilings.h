@@ -2,7 +2,8 @@
  *
  * Peak double-precision FLOP/s (the peak_flops kernel: independent FMA chains on full-width
  * vectors), STREAM triad bandwidth (stream_triad) and read bandwidth (stream_read), each the
- * best over a list of thread counts, with the 1-thread value beside it. `ompsweep ceilings`
+ * best over the kernel's parallel variants (e.g. ordinary and non-temporal stores) and a list
+ * of thread counts, with the 1-thread value beside it. `ompsweep ceilings`
  * measures and stores them; `ompsweep run --ceilings FILE` loads them, adds them to the result
  * and reports each point as a fraction of them (the roofline).
  * Units: GFLOP/s, GB/s (10^9 bytes per second). Errors: -1 with a message in err.
@@ -18,7 +19,8 @@
 struct ceiling {
     double best;      /* GFLOP/s or GB/s at the best thread count                      */
     int best_threads; /* that thread count                                             */
-    double one;       /* at 1 thread                                                   */
+    double one;       /* at 1 thread (the best variant there)                          */
+    char variant[32]; /* the variant that reached `best` ("" if unknown)               */
 };
 
 struct ceilings {

@@ -107,8 +107,8 @@ static long long llc_total(const struct context *ctx) {
 }
 
 static void print_ceiling(const char *what, const char *unit, const struct ceiling *c) {
-    printf("%-22s %9.4g %s at %d thread%s (1 thread: %.4g %s)\n", what, c->best, unit,
-           c->best_threads, c->best_threads == 1 ? "" : "s", c->one, unit);
+    printf("%-22s %9.4g %s at %d thread%s, variant %s (1 thread: %.4g %s)\n", what, c->best, unit,
+           c->best_threads, c->best_threads == 1 ? "" : "s", c->variant, c->one, unit);
 }
 
 static int write_json(struct outfile *out, const struct context *ctx, const struct ceilings *c) {

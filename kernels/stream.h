@@ -55,4 +55,10 @@ int stream_read_ref(const double *a, size_t n, double *sum);
  * scratch (stream_block_count(n) doubles, must not overlap a) and combined pairwise. */
 int stream_read_omp(const double *a, size_t n, double *scratch, double *sum);
 
+/* The same sum, bit for bit, read as two streams per thread: iteration k sums block k and
+ * block k + ceil(blocks / 2). One stream per core may not reach the memory's read bandwidth
+ * (the prefetchers track a limited number of lines per stream); this is the read ceiling a
+ * two-array kernel (dot) is compared against. */
+int stream_read_omp2(const double *a, size_t n, double *scratch, double *sum);
+
 #endif

@@ -223,10 +223,17 @@ static const struct kernel_variant write_variants[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static int run_read2(void *state) {
+    struct state *s = state;
+    return stream_read_omp2(s->a, s->n, s->scratch, &s->result);
+}
+
 static const struct kernel_variant read_variants[] = {
     {"ref", "serial compensated (Neumaier) sum", VARIANT_SERIAL, run_ref},
     {"omp", "blocks of 1024 over threads (schedule(runtime)), 32 partial sums, pairwise combine",
      VARIANT_CHUNKED, run_omp},
+    {"omp_2s", "as omp, two streams per thread (blocks k and k + half together), same bits",
+     VARIANT_CHUNKED, run_read2},
     {NULL, NULL, 0, NULL},
 };
 

@@ -27,7 +27,9 @@ run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}
 run spline_expsum spline_expsum --threads "$threads" --size 1000000 --samples 7
 run expsum expsum --threads "$threads" --size 10000000 --samples 11
 run dot dot --threads "$threads" --size 100000,10000000 --samples 11
-run gemm gemm --threads "$threads" --size 2000 --variant omp,blas --samples 5
+# 10^7 doubles x 2 = 160 MB fit a large L3 (480 MiB on the development VM): 2 x 10^8 is DRAM.
+run dot_dram dot --threads "$threads" --size 200000000 --variant omp,blas --samples 5
+run gemm gemm --threads "$threads" --size 2000,4000 --variant omp,blas --samples 5
 # "BLAS is already parallel": OpenBLAS or our gemm called inside an OpenMP team.
 run gemm_nested_inner1 gemm --threads "$threads" --size 1000 \
   --variant blas,blas_in_omp,omp_in_omp --param inner=1 --samples 5

@@ -96,9 +96,15 @@ def targets(points, python):
             t.check(f"dot omp vs cblas_ddot, n={size}, {threads} thread(s) (time ratio)",
                     ratio(time_of("dot", "blas", threads, size),
                           time_of("dot", "omp", threads, size)), 0.95)
-    p = find(points.get("dot", []), "omp", 2, 10000000)
-    t.check("dot omp n=10^7 2 threads, fraction of read bandwidth",
-            float(p["frac_read_bw"]) if p and p["frac_read_bw"] else None, 0.90)
+    for size in (200000000,):
+        for threads in (1, 2):
+            t.check(f"dot omp vs cblas_ddot, n={size} (DRAM), {threads} thread(s) (time ratio)",
+                    ratio(time_of("dot_dram", "blas", threads, size),
+                          time_of("dot_dram", "omp", threads, size)), 0.95)
+    for run, size in (("dot", 10000000), ("dot_dram", 200000000)):
+        p = find(points.get(run, []), "omp", 2, size)
+        t.check(f"dot omp n={size} 2 threads, fraction of the read-bandwidth ceiling",
+                float(p["frac_read_bw"]) if p and p["frac_read_bw"] else None, 0.90)
     omp1 = time_of("noise", "omp", 1, 10584000)
     t.check("noise omp 1 thread vs numpy normal + add",
             ratio(python.get("noise"), omp1), 5.0, "x")
@@ -111,9 +117,10 @@ def targets(points, python):
     print(f"  {'PASS' if len(sums) == 1 else 'MISS'}  noise omp checksum bits identical at "
           f"threads {threads}: {len(sums)} distinct value(s)")
     t.missed += len(sums) != 1
-    p = find(points.get("gemm", []), "blas", 2, 2000)
-    t.check("gemm blas 2 threads, fraction of measured peak FLOP/s",
-            float(p["frac_peak_flops"]) if p and p["frac_peak_flops"] else None, 0.85)
+    for size in (2000, 4000):
+        p = find(points.get("gemm", []), "blas", 2, size)
+        t.check(f"gemm blas n={size} 2 threads, fraction of measured peak FLOP/s",
+                float(p["frac_peak_flops"]) if p and p["frac_peak_flops"] else None, 0.85)
     t.check("spline_expsum omp_points 1 thread vs SciPy",
             ratio(python.get("spline"), time_of("spline_expsum", "omp_points", 1, 1000000)),
             50.0, "x")

@@ -9,9 +9,9 @@
 #include <string.h>
 
 static const struct ceilings sample = {
-    .peak_gflops = {151.25, 2, 76.5},
-    .triad_gbytes_per_s = {38.125, 2, 21.0},
-    .read_gbytes_per_s = {44.5, 1, 44.5},
+    .peak_gflops = {151.25, 2, 76.5, "omp"},
+    .triad_gbytes_per_s = {38.125, 2, 21.0, "omp_nt"},
+    .read_gbytes_per_s = {44.5, 1, 44.5, "omp_2s"},
     .stream_elements = 251658240,
     .measured = "2026-11-21T08:00:00Z",
     .host = "node7",
@@ -45,6 +45,7 @@ Test(ceilings, written_file_reads_back_exactly) {
     cr_assert_eq(c.read_gbytes_per_s.best_threads, 1);
     cr_assert_eq(c.stream_elements, 251658240);
     cr_assert_str_eq(c.host, "node7");
+    cr_assert_str_eq(c.triad_gbytes_per_s.variant, "omp_nt");
     cr_assert_str_eq(c.measured, "2026-11-21T08:00:00Z");
     free(text);
 }

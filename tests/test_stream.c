@@ -277,7 +277,22 @@ Test(stream, read_is_deterministic_and_within_its_tolerance) {
                 cr_assert_eq(stream_read_omp(a, n, scratch, &s), 0);
                 cr_assert(same_bits(s, first), "threads %d kind %d chunk %d seed %llu",
                           thread_counts[t], (int)kinds[k], chunks[c], (unsigned long long)seed);
+                cr_assert_eq(stream_read_omp2(a, n, scratch, &s), 0);
+                cr_assert(same_bits(s, first), "two streams: threads %d kind %d chunk %d",
+                          thread_counts[t], (int)kinds[k], chunks[c]);
             }
+    /* Odd and even block counts, a short last block, and a single block: the two-stream
+     * pairing must still give each block's own sum. */
+    static const size_t lengths[] = {1, 1000, 2 * STREAM_BLOCK, 3 * STREAM_BLOCK - 5,
+                                     4 * STREAM_BLOCK + 1};
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+        double one, two;
+        cr_assert_eq(stream_read_omp(a, lengths[i], scratch, &one), 0);
+        cr_assert_eq(stream_read_omp2(a, lengths[i], scratch, &two), 0);
+        cr_assert(same_bits(one, two), "n=%zu: %.17g vs %.17g", lengths[i], one, two);
+    }
+    cr_assert_eq(stream_read_omp2(a, 0, scratch, &s), EINVAL);
+    cr_assert_eq(stream_read_omp2(a, n, a + 3, &s), EINVAL, "scratch inside the input");
     free(a);
     free(scratch);
 }
