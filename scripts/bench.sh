@@ -25,11 +25,13 @@ run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}
     --csv "$out/$name.csv" --json "$out/$name.json" | tee "$out/$name.txt"
 }
 run spline_expsum spline_expsum --threads "$threads" --size 1000000 --samples 7
-run expsum expsum --threads "$threads" --size 10000000 --samples 11
-run dot dot --threads "$threads" --size 100000,10000000 --samples 11
+# Memory-bound points vary by several % between samples on a shared host: samples of 0.2 s
+# average that out (the dot-vs-OpenBLAS ratios are within a few %).
+run expsum expsum --threads "$threads" --size 10000000 --samples 11 --min-time 0.2
+run gemm gemm --threads "$threads" --size 2000,4000 --variant omp,blas --samples 5
+run dot dot --threads "$threads" --size 100000,10000000 --samples 11 --min-time 0.2
 # 10^7 doubles x 2 = 160 MB fit a large L3 (480 MiB on the development VM): 2 x 10^8 is DRAM.
 run dot_dram dot --threads "$threads" --size 200000000 --variant omp,blas --samples 5
-run gemm gemm --threads "$threads" --size 2000,4000 --variant omp,blas --samples 5
 # "BLAS is already parallel": OpenBLAS or our gemm called inside an OpenMP team.
 run gemm_nested_inner1 gemm --threads "$threads" --size 1000 \
   --variant blas,blas_in_omp,omp_in_omp --param inner=1 --samples 5
