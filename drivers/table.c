@@ -117,11 +117,18 @@ static void print_roofline(FILE *f, const struct sweep_plan *plan, const struct 
                 best = &res->points[j];
         double frac[3];
         results_roofline(plan, best, frac);
-        fprintf(f,
-                "  %-12s best at %d thread%s: %.4g GFLOP/s = %.1f%% of peak; %.4g GB/s = %.1f%% of "
-                "triad, %.1f%% of read\n",
-                best->variant->name, best->threads, best->threads == 1 ? "" : "s", best->gflops,
-                100.0 * frac[0], best->gbytes_per_s, 100.0 * frac[1], 100.0 * frac[2]);
+        fprintf(f, "  %-12s best at %d thread%s:", best->variant->name, best->threads,
+                best->threads == 1 ? "" : "s");
+        if (best->work.flops > 0)
+            fprintf(f, " %.4g GFLOP/s = %.1f%% of peak;", best->gflops, 100.0 * frac[0]);
+        if (best->work.bytes >= best->work.items) /* at least a byte per item: memory work */
+            fprintf(f, " %.4g GB/s = %.1f%% of triad, %.1f%% of read", best->gbytes_per_s,
+                    100.0 * frac[1], 100.0 * frac[2]);
+        else
+            fprintf(f, best->work.flops > 0 ? " no memory traffic to speak of"
+                                            : " integer work without memory traffic: outside "
+                                              "the roofline");
+        fputc('\n', f);
     }
 }
 
