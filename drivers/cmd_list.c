@@ -12,16 +12,16 @@ static void default_params(const struct kernel *k, double *params) {
 }
 
 static void print_table(void) {
-    printf("%-14s %-10s %-8s %10s %10s  %s\n", "kernel", "group", "item", "bytes/item",
-           "flops/item", "variants");
+    printf("%-14s %-10s %-10s %10s %10s %9s  %s\n", "kernel", "group", "item", "bytes/item",
+           "flops/item", "flops/B", "variants");
     for (size_t i = 0; kernel_registry[i]; i++) {
         const struct kernel *k = kernel_registry[i];
         double params[16];
         struct kernel_work w;
         default_params(k, params);
         k->work((size_t)k->default_size, params, &w);
-        printf("%-14s %-10s %-8s %10.3g %10.3g  ", k->name, k->group, k->item, w.bytes / w.items,
-               w.flops / w.items);
+        printf("%-14s %-10s %-10s %10.3g %10.3g %9.3g  ", k->name, k->group, k->item,
+               w.bytes / w.items, w.flops / w.items, w.flops / w.bytes);
         for (size_t v = 0; k->variants[v].name; v++)
             printf("%s%s", v ? "," : "", k->variants[v].name);
         printf("\n");
@@ -42,8 +42,10 @@ static void print_kernel(const struct kernel *k) {
            "bytes with B/K/M/G\n",
            k->iteration, w.iteration_size, kernel_chunk_unit(k), w.iteration_bytes,
            kernel_chunk_unit(k));
-    printf("  at the defaults: %.4g bytes and %.4g flops per %s, working set %.4g MiB\n",
-           w.bytes / w.items, w.flops / w.items, k->item, w.working_set / 1048576.0);
+    printf("  at the defaults: %.4g bytes and %.4g flops per %s (arithmetic intensity %.3g "
+           "flops/byte), working set %.4g MiB\n",
+           w.bytes / w.items, w.flops / w.items, k->item, w.flops / w.bytes,
+           w.working_set / 1048576.0);
     if (k->tolerance == 0.0)
         printf("  validation: checksum bit-identical to the reference\n");
     else
