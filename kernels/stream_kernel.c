@@ -237,6 +237,12 @@ static const struct kernel_variant read_variants[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* What the five descriptors share (designated initializers cannot be inherited). */
+#define STREAM_KERNEL_COMMON                                                                       \
+    .group = "stream", .item = "element", .iteration = "block of 1024 elements",                   \
+    .size_name = "elements", .default_size = 1L << 25, .min_size = 1, .max_size = 1L << 32,        \
+    .small_size = 5001, .params = no_params, .checksum = checksum, .teardown = teardown
+
 /* Default size 2^25 elements, 256 MiB per array. STREAM's rule is at least 4x the last-level
  * cache per array: machines with more than 64 MiB of it need a larger --size.
  *
@@ -249,17 +255,7 @@ const struct kernel stream_copy_kernel = {
     .variants = write_variants,
     .work = work_copy,
     .setup = setup_copy,
-    .group = "stream",
-    .item = "element",
-    .iteration = "block of 1024 elements",
-    .size_name = "elements",
-    .default_size = 1L << 25,
-    .min_size = 1,
-    .max_size = 1L << 32,
-    .small_size = 5001,
-    .params = no_params,
-    .checksum = checksum,
-    .teardown = teardown,
+    STREAM_KERNEL_COMMON,
 };
 
 const struct kernel stream_scale_kernel = {
@@ -269,17 +265,7 @@ const struct kernel stream_scale_kernel = {
     .variants = write_variants,
     .work = work_scale,
     .setup = setup_scale,
-    .group = "stream",
-    .item = "element",
-    .iteration = "block of 1024 elements",
-    .size_name = "elements",
-    .default_size = 1L << 25,
-    .min_size = 1,
-    .max_size = 1L << 32,
-    .small_size = 5001,
-    .params = no_params,
-    .checksum = checksum,
-    .teardown = teardown,
+    STREAM_KERNEL_COMMON,
 };
 
 const struct kernel stream_add_kernel = {
@@ -289,17 +275,7 @@ const struct kernel stream_add_kernel = {
     .variants = write_variants,
     .work = work_add,
     .setup = setup_add,
-    .group = "stream",
-    .item = "element",
-    .iteration = "block of 1024 elements",
-    .size_name = "elements",
-    .default_size = 1L << 25,
-    .min_size = 1,
-    .max_size = 1L << 32,
-    .small_size = 5001,
-    .params = no_params,
-    .checksum = checksum,
-    .teardown = teardown,
+    STREAM_KERNEL_COMMON,
 };
 
 const struct kernel stream_triad_kernel = {
@@ -309,17 +285,7 @@ const struct kernel stream_triad_kernel = {
     .variants = write_variants,
     .work = work_triad,
     .setup = setup_triad,
-    .group = "stream",
-    .item = "element",
-    .iteration = "block of 1024 elements",
-    .size_name = "elements",
-    .default_size = 1L << 25,
-    .min_size = 1,
-    .max_size = 1L << 32,
-    .small_size = 5001,
-    .params = no_params,
-    .checksum = checksum,
-    .teardown = teardown,
+    STREAM_KERNEL_COMMON,
 };
 
 /* Tolerance: inputs are positive, the blocked sum's relative error is below (31 + 5 + 22) u
@@ -333,15 +299,5 @@ const struct kernel stream_read_kernel = {
     .variants = read_variants,
     .work = work_read,
     .setup = setup_read,
-    .group = "stream",
-    .item = "element",
-    .iteration = "block of 1024 elements",
-    .size_name = "elements",
-    .default_size = 1L << 25,
-    .min_size = 1,
-    .max_size = 1L << 32,
-    .small_size = 5001,
-    .params = no_params,
-    .checksum = checksum,
-    .teardown = teardown,
+    STREAM_KERNEL_COMMON,
 };
