@@ -30,6 +30,7 @@ KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 DRIVER_OBJ := $(DRIVER_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS    := $(wildcard kernels/*.h drivers/*.h)
+TEST_HEADERS := $(wildcard tests/*.h)
 
 .PHONY: all test asan bench install uninstall clean format format-check FORCE
 
@@ -68,7 +69,7 @@ $(BUILD)/ompsweep: $(BUILD)/drivers/main.o $(DRIVER_OBJ) $(BUILD)/libompsweep.a
 ompsweep: $(BUILD)/ompsweep
 	cp $< $@
 
-$(BUILD)/tests/%: tests/%.c $(DRIVER_OBJ) $(BUILD)/libompsweep.a $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(DRIVER_OBJ) $(BUILD)/libompsweep.a $(HEADERS) $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) -DGOLDEN_DIR='"tests/golden"' -DOMPSWEEP_BIN='"$(BUILD)/ompsweep"' \
 	    $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DRIVER_OBJ) $(BUILD)/libompsweep.a -lcriterion $(LIBS)
@@ -104,10 +105,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/ompsweep
 
 format:
-	clang-format -i kernels/*.[ch] drivers/*.[ch] tests/*.c
+	clang-format -i kernels/*.[ch] drivers/*.[ch] tests/*.[ch]
 
 format-check:
-	clang-format --dry-run -Werror kernels/*.[ch] drivers/*.[ch] tests/*.c
+	clang-format --dry-run -Werror kernels/*.[ch] drivers/*.[ch] tests/*.[ch]
 
 clean:
 	rm -rf build ompsweep

@@ -7,6 +7,7 @@
 #include "fill.h"
 #include "kernel.h"
 #include "peak.h"
+#include "test_support.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -24,12 +25,6 @@ static const int chunks[] = {0, 1, 7, 1000};
 #define NTHREADS (sizeof thread_counts / sizeof thread_counts[0])
 #define NKINDS   (sizeof kinds / sizeof kinds[0])
 #define NCHUNKS  (sizeof chunks / sizeof chunks[0])
-
-static uint64_t fresh_seed(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
-}
 
 /* ---- cpu_loop ------------------------------------------------------------------------------ */
 

@@ -6,6 +6,7 @@
 #include "fill.h"
 #include "kernel.h"
 #include "reduce.h"
+#include "test_support.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -27,16 +28,6 @@ static const int chunks[] = {0, 1, 7, 1000};
 #define NCHUNKS  (sizeof chunks / sizeof chunks[0])
 
 static const double unit_roundoff = DBL_EPSILON / 2;
-
-static uint64_t fresh_seed(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
-}
-
-static int same_bits(double a, double b) {
-    return memcmp(&a, &b, sizeof a) == 0;
-}
 
 /* gamma_d = d u / (1 - d u): the bound on d successive roundings (Higham, ch. 3). */
 static double gamma_n(double d) {

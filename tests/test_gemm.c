@@ -5,6 +5,7 @@
 #include "fill.h"
 #include "gemm.h"
 #include "kernel.h"
+#include "test_support.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -29,12 +30,6 @@ static const int inners[] = {1, 2, 3};
 #define NKINDS   (sizeof kinds / sizeof kinds[0])
 #define NCHUNKS  (sizeof chunks / sizeof chunks[0])
 #define NINNERS  (sizeof inners / sizeof inners[0])
-
-static uint64_t fresh_seed(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
-}
 
 /* One product's operands, the reference result and the elementwise error allowance. */
 struct problem {

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "reduce.h"
 #include "spline_expsum.h"
+#include "test_support.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -22,17 +23,6 @@ static const int chunks[] = {0, 1, 7, 1000};
 #define NTHREADS (sizeof thread_counts / sizeof thread_counts[0])
 #define NKINDS   (sizeof kinds / sizeof kinds[0])
 #define NCHUNKS  (sizeof chunks / sizeof chunks[0])
-
-/* A new seed every run (printed on failure), so the tests see fresh inputs each time. */
-static uint64_t fresh_seed(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
-}
-
-static int same_bits(double a, double b) {
-    return memcmp(&a, &b, sizeof a) == 0;
-}
 
 static double rel_diff(double a, double b) {
     return fabs(a - b) / fabs(b);

@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "noise.h"
 #include "philox.h"
+#include "test_support.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -38,12 +39,6 @@ typedef int (*add_f32_fn)(float *, size_t, const float *, size_t, double, struct
 static const add_f64_fn all_f64[] = {noise_add_ref_f64, noise_add_f64, noise_add_gsl_f64};
 static const add_f32_fn all_f32[] = {noise_add_ref_f32, noise_add_f32, noise_add_gsl_f32};
 static const char *const all_names[] = {"ref", "omp", "gsl"};
-
-static uint64_t fresh_seed(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
-}
 
 static uint64_t mix(uint64_t x) {
     x += 0x9E3779B97F4A7C15ull;

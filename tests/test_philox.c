@@ -1,6 +1,7 @@
 /* Philox4x32: the published Random123 known answers (10 and 7 rounds), and the vectorised
  * sequence generator against the scalar one, across the carry from counter word 0 into 1. */
 #include "philox.h"
+#include "test_support.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -45,12 +46,6 @@ Test(philox, key_from_u64_splits_low_then_high) {
     struct philox4x32_key k = philox4x32_key_from_u64(0x299f31d0a4093822ull);
     cr_assert_eq(k.v[0], 0xa4093822u);
     cr_assert_eq(k.v[1], 0x299f31d0u);
-}
-
-static uint64_t fresh_seed(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
 }
 
 /* Both sequence generators against philox4x32_10 counter by counter, starting just below a

@@ -5,6 +5,7 @@
 #include "fill.h"
 #include "kernel.h"
 #include "stream.h"
+#include "test_support.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -22,16 +23,6 @@ static const int chunks[] = {0, 1, 7, 1000};
 #define NTHREADS (sizeof thread_counts / sizeof thread_counts[0])
 #define NKINDS   (sizeof kinds / sizeof kinds[0])
 #define NCHUNKS  (sizeof chunks / sizeof chunks[0])
-
-static uint64_t fresh_seed(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
-}
-
-static int same_bits(double a, double b) {
-    return memcmp(&a, &b, sizeof a) == 0;
-}
 
 /* Uniform in [-1, 1), with signs, so adds round both ways. */
 static double *random_array(size_t n, uint64_t seed, uint64_t stream) {
