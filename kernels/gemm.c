@@ -252,7 +252,9 @@ int gemm_omp_in_omp(size_t m, size_t n, size_t k, const double *a, const double 
     if (gemm_args_bad(m, n, k, a, b, c) || inner < 1)
         return EINVAL;
     int outer = omp_get_max_threads();
-    size_t each = packed_doubles((m + (size_t)outer - 1) / (size_t)outer, n, k);
+    /* Sized for all m rows (packing is capped at GEMM_MC rows anyway): the team may be smaller
+     * than asked (OMP_THREAD_LIMIT, OMP_DYNAMIC), and then each thread's block is larger. */
+    size_t each = packed_doubles(m, n, k);
     double *work = alloc_doubles((size_t)outer * (size_t)inner, each);
     if (!work)
         return ENOMEM;
