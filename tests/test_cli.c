@@ -392,7 +392,7 @@ Test(binary, nested_gemm_validates_when_the_runtime_gives_fewer_threads) {
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
              "OMP_THREAD_LIMIT=2 %s run gemm --variant omp_in_omp,blas_in_omp --size 100 "
-             "--threads 3,4 --param inner=2 --samples 1 --min-time 1ms --quiet 2>&1",
+             "--threads 3,4 --samples 1 --min-time 1ms --quiet 2>&1",
              OMPSWEEP_BIN);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
