@@ -16,7 +16,7 @@ long long ceilings_stream_elements(long long llc_total_bytes, long long memory_b
         n = 1LL << 23;
     if (memory_bytes > 0 && n > memory_bytes / 16 / 8)
         n = memory_bytes / 16 / 8;
-    return n;
+    return n < (1LL << 32) ? n : 1LL << 32; /* the stream kernels' largest size */
 }
 
 /* The best rate of `kname`'s parallel variants (all but the reference and library ones) over
@@ -145,15 +145,25 @@ static const char *find_value(const char *obj, const char *end, const char *key)
     return NULL;
 }
 
-static int read_number(const char *obj, const char *end, const char *key, double *out, char *err,
-                       size_t errlen) {
+static int is_space(char ch) {
+    return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+}
+
+/* The number under `key`: a JSON number followed by a delimiter, nothing else. *present tells a
+ * missing key from a bad value. */
+static int read_number(const char *obj, const char *end, const char *key, double *out, int *present,
+                       char *err, size_t errlen) {
     const char *v = find_value(obj, end, key);
     char buf[64];
     size_t n = 0;
-    while (v && v + n < end && n < sizeof buf - 1 && strchr("0123456789+-.eE", v[n]))
+    *present = v != NULL;
+    while (v && v + n < end && n < sizeof buf && strchr("0123456789+-.eE", v[n]))
         n++;
-    if (!v || n == 0) {
-        snprintf(err, errlen, "no number \"%s\" in the ceilings", key);
+    int delimited = v && (v + n == end || is_space(v[n]) || v[n] == ',' || v[n] == '}');
+    if (!v || n == 0 || n == sizeof buf || !delimited) {
+        snprintf(err, errlen,
+                 v ? "\"%s\" is not a number in the ceilings" : "no number \"%s\" in the ceilings",
+                 key);
         return -1;
     }
     memcpy(buf, v, n);
@@ -168,12 +178,22 @@ static int read_number(const char *obj, const char *end, const char *key, double
     return 0;
 }
 
+static int read_required(const char *obj, const char *end, const char *key, double *out, char *err,
+                         size_t errlen) {
+    int present;
+    return read_number(obj, end, key, out, &present, err, errlen);
+}
+
+/* A JSON string with its \" and \\ escapes decoded (others keep the escaped character). */
 static void read_string(const char *obj, const char *end, const char *key, char *out, size_t len) {
     const char *v = find_value(obj, end, key);
     size_t n = 0;
     if (v && *v == '"')
-        for (v++; v < end && *v != '"' && n + 1 < len; v++)
+        for (v++; v < end && *v != '"' && n + 1 < len; v++) {
+            if (*v == '\\' && v + 1 < end)
+                v++;
             out[n++] = *v;
+        }
     out[n] = '\0';
 }
 
@@ -181,26 +201,47 @@ static int read_ceiling(const char *obj, const char *end, const char *key, struc
                         char *err, size_t errlen) {
     char name[64];
     double threads, one;
+    int present;
     snprintf(name, sizeof name, "%s_threads", key);
-    if (read_number(obj, end, key, &c->best, err, errlen) ||
-        read_number(obj, end, name, &threads, err, errlen))
+    if (read_required(obj, end, key, &c->best, err, errlen) ||
+        read_required(obj, end, name, &threads, err, errlen))
         return -1;
-    snprintf(name, sizeof name, "%s_1thread", key);
-    c->one = read_number(obj, end, name, &one, err, errlen) ? NAN : one;
     if (threads < 1 || threads > 1e6 || threads != floor(threads)) {
         snprintf(err, errlen, "\"%s_threads\" is not a thread count", key);
         return -1;
     }
     c->best_threads = (int)threads;
+    snprintf(name, sizeof name, "%s_1thread", key); /* optional, but not malformed */
+    if (read_number(obj, end, name, &one, &present, err, errlen) == 0)
+        c->one = one;
+    else if (present)
+        return -1;
+    else
+        c->one = NAN;
     snprintf(name, sizeof name, "%s_variant", key);
     read_string(obj, end, name, c->variant, sizeof c->variant);
     return 0;
 }
 
+/* The object under the key "ceilings": the key, a colon, then '{'. */
+static const char *find_object(const char *text) {
+    for (const char *p = strstr(text, "\"ceilings\""); p; p = strstr(p + 1, "\"ceilings\"")) {
+        const char *q = p + strlen("\"ceilings\"");
+        while (is_space(*q))
+            q++;
+        if (*q++ != ':')
+            continue;
+        while (is_space(*q))
+            q++;
+        if (*q == '{')
+            return q;
+    }
+    return NULL;
+}
+
 int ceilings_parse(const char *text, struct ceilings *c, char *err, size_t errlen) {
     memset(c, 0, sizeof *c);
-    const char *obj = strstr(text, "\"ceilings\"");
-    obj = obj ? strchr(obj, '{') : NULL;
+    const char *obj = find_object(text);
     const char *end = obj ? strchr(obj, '}') : NULL;
     if (!end) {
         snprintf(err, errlen, "no \"ceilings\" object (write one with 'ompsweep ceilings --json')");
@@ -210,8 +251,12 @@ int ceilings_parse(const char *text, struct ceilings *c, char *err, size_t errle
     if (read_ceiling(obj, end, "peak_gflops", &c->peak_gflops, err, errlen) ||
         read_ceiling(obj, end, "triad_gbytes_per_s", &c->triad_gbytes_per_s, err, errlen) ||
         read_ceiling(obj, end, "read_gbytes_per_s", &c->read_gbytes_per_s, err, errlen) ||
-        read_number(obj, end, "stream_elements", &elements, err, errlen))
+        read_required(obj, end, "stream_elements", &elements, err, errlen))
         return -1;
+    if (elements < 1 || elements > 0x1p40 || elements != floor(elements)) {
+        snprintf(err, errlen, "\"stream_elements\" is not an element count");
+        return -1;
+    }
     c->stream_elements = (long long)elements;
     read_string(obj, end, "measured", c->measured, sizeof c->measured);
     read_string(obj, end, "host", c->host, sizeof c->host);
@@ -230,8 +275,8 @@ int ceilings_load(const char *path, struct ceilings *c, char *err, size_t errlen
     int too_big = text && n == MAX_BYTES && fgetc(f) != EOF;
     fclose(f);
     if (!text || too_big) {
-        free(text);
         snprintf(err, errlen, "%s: %s", path, text ? "larger than 1 MiB" : "out of memory");
+        free(text);
         return -1;
     }
     text[n] = '\0';

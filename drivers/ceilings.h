@@ -41,7 +41,7 @@ struct ceilings_settings {
 };
 
 /* STREAM's rule (each array at least 4x the last-level caches together), at least 2^23
- * elements, and at most 1/16 of memory per array. */
+ * elements, and at most 1/16 of memory per array and 2^32 elements. */
 long long ceilings_stream_elements(long long llc_total_bytes, long long memory_bytes);
 
 int ceilings_measure(const struct ceilings_settings *s, struct ceilings *c, char *err,

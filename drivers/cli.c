@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -249,11 +250,14 @@ int cli_parse_seconds(const char *s, double *out, char *err, size_t errlen) {
 int cli_parse_real(const char *s, double min, double max, double *out, char *err, size_t errlen) {
     char *end;
     errno = 0;
-    double v = s ? strtod(s, &end) : 0.0;
-    if (!s || end == s || *end || errno == EINVAL)
+    double v = s && !isspace((unsigned char)*s) ? strtod(s, &end) : 0.0;
+    if (!s || isspace((unsigned char)*s) || end == s || *end || errno == EINVAL)
         return fail(err, errlen, "'%s' is not a number", s ? s : "");
     if (!isfinite(v))
         return fail(err, errlen, "'%s' is not a finite number", s);
+    if (errno == ERANGE) /* underflow: the value would silently become 0 or a denormal */
+        return fail(err, errlen, "'%s' is too small to represent", s);
+    v += 0.0; /* -0 becomes +0 */
     if (v < min || v > max)
         return fail(err, errlen, "%s is out of range (%.15g to %.15g)", s, min, max);
     *out = v;

@@ -74,7 +74,8 @@ static int parse_options(int argc, char **argv, struct ceilings_args *a) {
             ceilings_usage(stdout);
             return -1;
         case 'n':
-            if (cli_parse_count(optarg, 1024, 1LL << 34, &a->size, err, sizeof err))
+            /* The stream kernels' own range (2^32 elements) */
+            if (cli_parse_count(optarg, 1024, 1LL << 32, &a->size, err, sizeof err))
                 return usage_error("--size: %s", err);
             break;
         case 's':

@@ -28,7 +28,8 @@ static void run_usage(FILE *f) {
             "usage: ompsweep run KERNEL [options]\n\n"
             "Measures KERNEL over every combination of the lists given; the reference variant\n"
             "is always measured too (1 thread): it validates every point and is the baseline\n"
-            "of the 'x ref' column.\n\n"
+            "of the 'x ref' column. Above a kernel's reference limit (gemm: n > 512) it is not\n"
+            "run, and an independent checksum validates the points instead.\n\n"
             "  --variant LIST    variants to measure (default: all; 'ompsweep list KERNEL')\n"
             "  --threads LIST    thread counts, e.g. 1,2,4 or 1-8 (default: 1 to the CPUs)\n"
             "  --schedule LIST   static, dynamic, guided (default: static)\n"
@@ -231,6 +232,12 @@ static int resolve_params(const struct kernel *k, const struct run_args *a,
             return rc;
     }
     for (size_t s = 0; s < plan->nsizes; s++) {
+        for (size_t v = 0; a->variants && v < plan->nvariants; v++)
+            if (plan->variants[v] == &k->variants[0] && !sweep_ref_runs(k, plan->sizes[s]))
+                return usage_error("--variant %s: %s's reference is not run above size %ld (too "
+                                   "slow; larger sizes are validated against an independent "
+                                   "checksum), and --size has %lld",
+                                   k->variants[0].name, k->name, k->ref_max_size, plan->sizes[s]);
         const char *msg = k->check ? k->check((size_t)plan->sizes[s], plan->params) : NULL;
         if (msg)
             return usage_error("%s: %s", k->name, msg);

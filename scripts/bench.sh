@@ -5,7 +5,7 @@
 # and checks the project's performance targets (scripts/bench_report.py).
 # Nothing else should run on the machine meanwhile. Results: results/bench-<host>-<date>/.
 set -euo pipefail
-bin=${1:-build/ompsweep}
+bin=$(realpath "${1:-build/ompsweep}")
 cd "$(dirname "$0")/.."
 py=/usr/bin/python3
 out="results/bench-$(hostname)-$(date -u +%Y%m%d-%H%M%S)"
@@ -17,12 +17,16 @@ threads=1
 echo "== ceilings"
 "$bin" ceilings --quiet --json "$out/ceilings.json" | tee "$out/ceilings.txt"
 
-run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}
-  local name=$1
+failed=0
+run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}; a failed sweep
+  local name=$1 #                      is reported at the end and does not stop the others
   shift
   echo "== $name"
-  "$bin" run "$@" --quiet --ceilings "$out/ceilings.json" \
-    --csv "$out/$name.csv" --json "$out/$name.json" | tee "$out/$name.txt"
+  if ! "$bin" run "$@" --quiet --ceilings "$out/ceilings.json" \
+    --csv "$out/$name.csv" --json "$out/$name.json" | tee "$out/$name.txt"; then
+    echo "bench: the $name sweep failed" >&2
+    failed=1
+  fi
 }
 run spline_expsum spline_expsum --threads "$threads" --size 1000000 --samples 7
 # Memory-bound points vary by several % between samples on a shared host: samples of 0.2 s
@@ -52,3 +56,4 @@ done
 echo "== ratios and targets"
 $py scripts/bench_report.py "$out" | tee "$out/ratios.txt"
 echo "(results in $out)"
+exit "$failed"

@@ -29,11 +29,15 @@ echo "ompsweep: $cpus CPUs; threads $threads; results in $out" >&2
 
 ./ompsweep ceilings --json "$out/ceilings.json" | tee "$out/ceilings.txt"
 
-run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}
-  local name=$1
+failed=0
+run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}; a failed sweep
+  local name=$1 #                      is reported at the end and does not stop the others
   shift
-  ./ompsweep run "$@" --ceilings "$out/ceilings.json" \
-    --csv "$out/$name.csv" --json "$out/$name.json" | tee "$out/$name.txt"
+  if ! ./ompsweep run "$@" --ceilings "$out/ceilings.json" \
+    --csv "$out/$name.csv" --json "$out/$name.json" | tee "$out/$name.txt"; then
+    echo "ompsweep: the $name sweep failed" >&2
+    failed=1
+  fi
 }
 run spline_expsum spline_expsum --threads "$threads" --chunk 125K,250K,500K,1000K,all
 run expsum expsum --threads "$threads" --chunk 64K,1M,all
@@ -43,3 +47,4 @@ run noise noise --threads "$threads"
 run stream_add stream_add --threads "$threads" --size 10M
 run cpu_loop cpu_loop --threads "$threads"
 echo "ompsweep: done; results in $out" >&2
+exit "$failed"

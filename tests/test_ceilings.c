@@ -75,6 +75,57 @@ Test(ceilings, missing_or_bad_values_are_named) {
     free(text);
 }
 
+/* Replaces the first `from` in text (a malloc'd string) by `to`; returns the new string. */
+static char *replaced(char *text, const char *from, const char *to) {
+    char *at = strstr(text, from);
+    cr_assert_not_null(at, "'%s' not in:\n%s", from, text);
+    size_t head = (size_t)(at - text), lf = strlen(from), lt = strlen(to), tail = strlen(at + lf);
+    char *out = malloc(head + lt + tail + 1);
+    memcpy(out, text, head);
+    memcpy(out + head, to, lt);
+    memcpy(out + head + lt, at + lf, tail + 1);
+    free(text);
+    return out;
+}
+
+Test(ceilings, malformed_numbers_are_refused_not_truncated) {
+    static const struct {
+        const char *from, *to, *expect;
+    } cases[] = {
+        {"\"peak_gflops\": 151.25", "\"peak_gflops\": 151.25xyz",
+         "\"peak_gflops\" is not a number"},
+        {"\"stream_elements\": 251658240", "\"stream_elements\": 1e300", "not an element count"},
+        {"\"stream_elements\": 251658240", "\"stream_elements\": 0.5", "not an element count"},
+        {"\"peak_gflops_1thread\": 76.5", "\"peak_gflops_1thread\": x", "peak_gflops_1thread"},
+        {"\"read_gbytes_per_s\": 44.5",
+         "\"read_gbytes_per_s\": "
+         "44.50000000000000000000000000000000000000000000000000000000000000001",
+         "\"read_gbytes_per_s\" is not a number"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = replaced(write_sample(&sample), cases[i].from, cases[i].to);
+        struct ceilings c;
+        char err[256] = "";
+        cr_assert_eq(ceilings_parse(text, &c, err, sizeof err), -1, "accepted:\n%s", text);
+        cr_assert(strstr(err, cases[i].expect), "'%s' said: %s", cases[i].to, err);
+        free(text);
+    }
+}
+
+Test(ceilings, strings_with_escapes_and_a_decoy_key_read_back) {
+    struct ceilings odd = sample;
+    snprintf(odd.host, sizeof odd.host, "h\\q\"z");
+    char *text = write_sample(&odd);
+    /* A "ceilings" string that is not the key must not be taken for the object. */
+    text = replaced(text, "\"schema\"", "\"note\": \"ceilings\", \"x\": {\"a\": 1}, \"schema\"");
+    struct ceilings c;
+    char err[256] = "";
+    cr_assert_eq(ceilings_parse(text, &c, err, sizeof err), 0, "%s\n%s", err, text);
+    cr_assert_str_eq(c.host, odd.host);
+    cr_assert_eq(c.stream_elements, sample.stream_elements);
+    free(text);
+}
+
 Test(ceilings, stream_arrays_follow_streams_rule_within_memory) {
     /* 4x a 32 MiB cache: 16M elements of 8 bytes per array. */
     cr_assert_eq(ceilings_stream_elements(32LL << 20, 64LL << 30), 16LL << 20);
