@@ -10,7 +10,6 @@
 
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +28,6 @@ static void ceilings_usage(FILE *f) {
             "  --json FILE       store the ceilings and the context (%%h %%j %%r %%d as in run)\n"
             "  --quiet           no progress lines on stderr\n"
             "\nExit codes: 0 ok, 1 a failed measurement, 2 a usage error.\n");
-}
-
-static int usage_error(const char *fmt, ...) {
-    va_list ap;
-    fputs("ompsweep ceilings: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs(" (try 'ompsweep ceilings --help')\n", stderr);
-    return EXIT_USAGE;
 }
 
 struct ceilings_args {
@@ -76,23 +65,24 @@ static int parse_options(int argc, char **argv, struct ceilings_args *a) {
         case 'n':
             /* The stream kernels' own range (2^32 elements) */
             if (cli_parse_count(optarg, 1024, 1LL << 32, &a->size, err, sizeof err))
-                return usage_error("--size: %s", err);
+                return command_usage_error("ceilings", "--size: %s", err);
             break;
         case 's':
             if (cli_parse_count(optarg, 1, 1000, &v, err, sizeof err))
-                return usage_error("--samples: %s", err);
+                return command_usage_error("ceilings", "--samples: %s", err);
             a->samples = (int)v;
             break;
         case 'm':
             if (cli_parse_seconds(optarg, &a->min_time, err, sizeof err))
-                return usage_error("--min-time: %s", err);
+                return command_usage_error("ceilings", "--min-time: %s", err);
             break;
         default:
-            return usage_error("unknown option or missing value '%s'", argv[optind - 1]);
+            return command_usage_error("ceilings", "unknown option or missing value '%s'",
+                                       argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
+        return command_usage_error("ceilings", "unexpected argument '%s'", argv[optind]);
     return 0;
 }
 
@@ -144,21 +134,21 @@ int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
     long long *threads = NULL;
     if (a.threads &&
         cli_parse_count_list(a.threads, 1, 4096, &threads, &s.nthreads, err, sizeof err))
-        return usage_error("--threads: %s", err);
+        return command_usage_error("ceilings", "--threads: %s", err);
     if (!a.threads && sweep_default_threads(cpus, &threads, &s.nthreads))
-        return usage_error("out of memory");
+        return command_usage_error("ceilings", "out of memory");
     s.threads = threads;
     s.stream_elements =
         a.size ? a.size : ceilings_stream_elements(llc_total(&ctx), ctx.memory_bytes);
     if (ctx.memory_bytes > 0 && 3.0 * 8.0 * (double)s.stream_elements > 0.8 * ctx.memory_bytes) {
         free(threads);
-        return usage_error("--size %lld: three arrays of it exceed 80%% of memory",
-                           s.stream_elements);
+        return command_usage_error(
+            "ceilings", "--size %lld: three arrays of it exceed 80%% of memory", s.stream_elements);
     }
     struct outfile out = {0};
     if (a.json && outfile_open(&out, a.json, err, sizeof err)) {
         free(threads);
-        return usage_error("--json: %s", err);
+        return command_usage_error("ceilings", "--json: %s", err);
     }
     struct ceilings c;
     context_measure_latency(&ctx, 0);

@@ -10,7 +10,6 @@
 
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,16 +49,6 @@ static void run_usage(FILE *f) {
             "\nThreads are pinned (OMP_PROC_BIND=close, OMP_PLACES=cores) unless OMP_PROC_BIND\n"
             "or OMP_PLACES is set. Exit codes: 0 ok, 1 a failed run or a checksum mismatch,\n"
             "2 a usage error.\n");
-}
-
-static int usage_error(const char *fmt, ...) {
-    va_list ap;
-    fputs("ompsweep run: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs(" (try 'ompsweep run --help')\n", stderr);
-    return EXIT_USAGE;
 }
 
 static int parse_options(int argc, char **argv, struct run_args *a) {
@@ -117,27 +106,27 @@ static int parse_options(int argc, char **argv, struct run_args *a) {
             return -1;
         case 'p':
             if (a->nparams == 16)
-                return usage_error("--param: given too many times");
+                return command_usage_error("run", "--param: given too many times");
             a->params[a->nparams++] = optarg;
             break;
         case 's':
             if (cli_parse_count(optarg, 1, 1000, &v, err, sizeof err))
-                return usage_error("--samples: %s", err);
+                return command_usage_error("run", "--samples: %s", err);
             a->samples = (int)v;
             break;
         case 'm':
             if (cli_parse_seconds(optarg, &a->min_time, err, sizeof err))
-                return usage_error("--min-time: %s", err);
+                return command_usage_error("run", "--min-time: %s", err);
             break;
         case 'r':
             if (cli_parse_count(optarg, 0, 0x7fffffffffffffffLL, &v, err, sizeof err))
-                return usage_error("--seed: %s", err);
+                return command_usage_error("run", "--seed: %s", err);
             a->seed = (unsigned long long)v;
             break;
         case ':':
-            return usage_error("%s needs a value", argv[optind - 1]);
+            return command_usage_error("run", "%s needs a value", argv[optind - 1]);
         default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            return command_usage_error("run", "unknown option '%s'", argv[optind - 1]);
         }
     }
     return 0;
@@ -151,12 +140,12 @@ static int resolve_variants(const struct kernel *k, const char *list, struct swe
         plan->variants = calloc(plan->nvariants, sizeof *plan->variants);
         for (size_t i = 0; plan->variants && i < plan->nvariants; i++)
             plan->variants[i] = &k->variants[i];
-        return plan->variants ? 0 : usage_error("out of memory");
+        return plan->variants ? 0 : command_usage_error("run", "out of memory");
     }
     if (cli_parse_name_list(list, &names, &n, err, sizeof err))
-        return usage_error("--variant: %s", err);
+        return command_usage_error("run", "--variant: %s", err);
     plan->variants = calloc(n, sizeof *plan->variants);
-    int rc = plan->variants ? 0 : usage_error("out of memory");
+    int rc = plan->variants ? 0 : command_usage_error("run", "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         plan->variants[i] = kernel_find_variant(k, names[i]);
         if (!plan->variants[i]) {
@@ -164,8 +153,8 @@ static int resolve_variants(const struct kernel *k, const char *list, struct swe
             for (size_t v = 0; k->variants[v].name; v++)
                 snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", v ? ", " : "",
                          k->variants[v].name);
-            rc = usage_error("--variant: '%s' is not a variant of %s (it has: %s)", names[i],
-                             k->name, known);
+            rc = command_usage_error("run", "--variant: '%s' is not a variant of %s (it has: %s)",
+                                     names[i], k->name, known);
         }
     }
     plan->nvariants = n;
@@ -177,14 +166,14 @@ static int resolve_schedules(const char *list, struct sweep_plan *plan) {
     char **names = NULL, err[CLI_ERRLEN];
     size_t n = 0;
     if (cli_parse_name_list(list ? list : "static", &names, &n, err, sizeof err))
-        return usage_error("--schedule: %s", err);
+        return command_usage_error("run", "--schedule: %s", err);
     plan->schedules = calloc(n, sizeof *plan->schedules);
-    int rc = plan->schedules ? 0 : usage_error("out of memory");
+    int rc = plan->schedules ? 0 : command_usage_error("run", "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         int s = sweep_parse_schedule(names[i]);
         if (s < 0)
-            rc = usage_error("--schedule: '%s' is not a schedule (static, dynamic, guided)",
-                             names[i]);
+            rc = command_usage_error(
+                "run", "--schedule: '%s' is not a schedule (static, dynamic, guided)", names[i]);
         else
             plan->schedules[i] = (enum sweep_schedule)s;
     }
@@ -196,21 +185,22 @@ static int resolve_schedules(const char *list, struct sweep_plan *plan) {
 static int parse_one_param(const struct kernel *k, char *item, double *params) {
     char *eq = strchr(item, '=');
     if (!eq || eq == item)
-        return usage_error("--param: '%s' is not NAME=VALUE", item);
+        return command_usage_error("run", "--param: '%s' is not NAME=VALUE", item);
     *eq = '\0';
     int idx = kernel_param_index(k, item);
     if (idx < 0)
-        return usage_error("--param: %s has no parameter '%s' ('ompsweep list %s' shows them)",
-                           k->name, item, k->name);
+        return command_usage_error(
+            "run", "--param: %s has no parameter '%s' ('ompsweep list %s' shows them)", k->name,
+            item, k->name);
     const struct kernel_param *p = &k->params[idx];
     char err[CLI_ERRLEN];
     if (p->kind == PARAM_INTEGER) {
         long long v;
         if (cli_parse_count(eq + 1, (long long)p->min, (long long)p->max, &v, err, sizeof err))
-            return usage_error("--param %s: %s", p->name, err);
+            return command_usage_error("run", "--param %s: %s", p->name, err);
         params[idx] = (double)v;
     } else if (cli_parse_real(eq + 1, p->min, p->max, &params[idx], err, sizeof err)) {
-        return usage_error("--param %s: %s", p->name, err);
+        return command_usage_error("run", "--param %s: %s", p->name, err);
     }
     return 0;
 }
@@ -223,7 +213,7 @@ static int resolve_params(const struct kernel *k, const struct run_args *a,
         char **items = NULL, err[CLI_ERRLEN];
         size_t n = 0;
         if (cli_parse_name_list(a->params[i], &items, &n, err, sizeof err))
-            return usage_error("--param: %s", err);
+            return command_usage_error("run", "--param: %s", err);
         int rc = 0;
         for (size_t j = 0; !rc && j < n; j++)
             rc = parse_one_param(k, items[j], plan->params);
@@ -234,13 +224,15 @@ static int resolve_params(const struct kernel *k, const struct run_args *a,
     for (size_t s = 0; s < plan->nsizes; s++) {
         for (size_t v = 0; a->variants && v < plan->nvariants; v++)
             if (plan->variants[v] == &k->variants[0] && !sweep_ref_runs(k, plan->sizes[s]))
-                return usage_error("--variant %s: %s's reference is not run above size %ld (too "
-                                   "slow; larger sizes are validated against an independent "
-                                   "checksum), and --size has %lld",
-                                   k->variants[0].name, k->name, k->ref_max_size, plan->sizes[s]);
+                return command_usage_error(
+                    "run",
+                    "--variant %s: %s's reference is not run above size %ld (too "
+                    "slow; larger sizes are validated against an independent "
+                    "checksum), and --size has %lld",
+                    k->variants[0].name, k->name, k->ref_max_size, plan->sizes[s]);
         const char *msg = k->check ? k->check((size_t)plan->sizes[s], plan->params) : NULL;
         if (msg)
-            return usage_error("%s: %s", k->name, msg);
+            return command_usage_error("run", "%s: %s", k->name, msg);
     }
     return 0;
 }
@@ -251,10 +243,11 @@ static int check_memory(const struct sweep_plan *plan, long long memory_bytes) {
         struct kernel_work w;
         plan->kernel->work((size_t)plan->sizes[s], plan->params, &w);
         if (w.working_set > 0.8 * (double)memory_bytes)
-            return usage_error("--size %lld: the working set (%.3g GiB) exceeds 80%% of this "
-                               "machine's memory (%.3g GiB)",
-                               plan->sizes[s], w.working_set / 1073741824.0,
-                               (double)memory_bytes / 1073741824.0);
+            return command_usage_error(
+                "run",
+                "--size %lld: the working set (%.3g GiB) exceeds 80%% of this "
+                "machine's memory (%.3g GiB)",
+                plan->sizes[s], w.working_set / 1073741824.0, (double)memory_bytes / 1073741824.0);
     }
     return 0;
 }
@@ -271,22 +264,22 @@ static int build_plan(const struct kernel *k, const struct run_args *a, int cpus
     int rc = resolve_variants(k, a->variants, plan);
     if (!rc && a->threads &&
         cli_parse_count_list(a->threads, 1, 4096, &plan->threads, &plan->nthreads, err, sizeof err))
-        rc = usage_error("--threads: %s", err);
+        rc = command_usage_error("run", "--threads: %s", err);
     if (!rc && !a->threads && sweep_default_threads(cpus, &plan->threads, &plan->nthreads))
-        rc = usage_error("out of memory");
+        rc = command_usage_error("run", "out of memory");
     if (!rc)
         rc = resolve_schedules(a->schedules, plan);
     if (!rc && a->chunks &&
         cli_parse_chunk_list(a->chunks, &plan->chunks, &plan->nchunks, err, sizeof err))
-        rc = usage_error("--chunk: %s", err);
+        rc = command_usage_error("run", "--chunk: %s", err);
     if (!rc && a->sizes &&
         cli_parse_count_list(a->sizes, k->min_size, k->max_size, &plan->sizes, &plan->nsizes, err,
                              sizeof err))
-        rc = usage_error("--size: %s", err);
+        rc = command_usage_error("run", "--size: %s", err);
     if (!rc && !a->sizes) {
         plan->sizes = calloc(1, sizeof *plan->sizes);
         plan->nsizes = 1;
-        rc = plan->sizes ? 0 : usage_error("out of memory");
+        rc = plan->sizes ? 0 : command_usage_error("run", "out of memory");
         if (!rc)
             plan->sizes[0] = k->default_size;
     }
@@ -315,10 +308,10 @@ static void check_placement(const struct context *ctx) {
 static int open_outputs(const struct run_args *a, struct outfile *csv, struct outfile *json) {
     char err[CLI_ERRLEN];
     if (a->csv && outfile_open(csv, a->csv, err, sizeof err))
-        return usage_error("--csv: %s", err);
+        return command_usage_error("run", "--csv: %s", err);
     if (a->json && outfile_open(json, a->json, err, sizeof err)) {
         outfile_abort(csv);
-        return usage_error("--json: %s", err);
+        return command_usage_error("run", "--json: %s", err);
     }
     return 0;
 }
@@ -376,12 +369,14 @@ int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     if (rc)
         return rc < 0 ? 0 : rc;
     if (optind >= argc)
-        return usage_error("which kernel? ('ompsweep list' shows them)");
+        return command_usage_error("run", "which kernel? ('ompsweep list' shows them)");
     if (optind + 1 < argc)
-        return usage_error("unexpected argument '%s' after the kernel", argv[optind + 1]);
+        return command_usage_error("run", "unexpected argument '%s' after the kernel",
+                                   argv[optind + 1]);
     const struct kernel *k = kernel_find(argv[optind]);
     if (!k)
-        return usage_error("unknown kernel '%s' ('ompsweep list' shows them)", argv[optind]);
+        return command_usage_error("run", "unknown kernel '%s' ('ompsweep list' shows them)",
+                                   argv[optind]);
     struct context ctx;
     context_collect(&ctx, full_argc, full_argv);
     struct sweep_plan plan = {0};
@@ -389,7 +384,7 @@ int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     struct ceilings ceilings;
     char err[CLI_ERRLEN];
     if (a.ceilings && ceilings_load(a.ceilings, &ceilings, err, sizeof err))
-        return usage_error("--ceilings: %s", err);
+        return command_usage_error("run", "--ceilings: %s", err);
     plan.ceilings = a.ceilings ? &ceilings : NULL;
     rc = build_plan(k, &a, ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1, &plan);
     if (!rc)

@@ -6,6 +6,10 @@
 
 enum { EXIT_USAGE = 2 };
 
+/* "ompsweep COMMAND: <message> (try 'ompsweep COMMAND --help')" on stderr; returns EXIT_USAGE. */
+int command_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_run(int argc, char **argv, int full_argc, char **full_argv);
