@@ -1,6 +1,7 @@
 #include "ceilings.h"
 
 #include "kernel.h"
+#include "peak.h"
 #include "sweep.h"
 
 #include <errno.h>
@@ -119,6 +120,9 @@ void ceilings_write_json(struct json_writer *w, const struct ceilings *c) {
     write_ceiling(w, "triad_gbytes_per_s", &c->triad_gbytes_per_s);
     write_ceiling(w, "read_gbytes_per_s", &c->read_gbytes_per_s);
     json_integer(w, "stream_elements", c->stream_elements);
+    /* How this build's peak loop computes: a peak is only as wide as the vectors it used. */
+    json_integer(w, "peak_vector_doubles", peak_vector_doubles());
+    json_bool(w, "peak_uses_fma", peak_uses_fma());
     json_object_end(w);
 }
 

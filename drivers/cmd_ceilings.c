@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "context.h"
 #include "outfile.h"
+#include "peak.h"
 #include "sweep.h"
 
 #include <getopt.h>
@@ -162,6 +163,8 @@ int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
     printf("\nceilings of %s (STREAM arrays of %lld elements, %.3g MiB each)\n", c.host,
            c.stream_elements, 8.0 * (double)c.stream_elements / 1048576.0);
     print_ceiling("peak DP", "GFLOP/s", &c.peak_gflops);
+    printf("%-22s %d-wide vectors of doubles, %s\n", "  (as built)", peak_vector_doubles(),
+           peak_uses_fma() ? "fused multiply-add" : "separate multiply and add");
     print_ceiling("STREAM triad", "GB/s", &c.triad_gbytes_per_s);
     print_ceiling("read (sum)", "GB/s", &c.read_gbytes_per_s);
     printf("machine balance: %.3g flops per byte of triad bandwidth\n",
