@@ -43,7 +43,8 @@ static void run_usage(FILE *f) {
             "  --seed N          seed of the inputs (default 1)\n"
             "  --csv FILE        write the points as CSV (%%h host, %%j job, %%r rank, %%d date)\n"
             "  --json FILE       write the points and the context as JSON\n"
-            "  --ceilings FILE   read the machine's ceilings (from 'ompsweep ceilings --json'):\n"
+            "  --ceilings FILE   read the machine's ceilings (from 'ompsweep ceilings --json';\n"
+            "                    %%h %%j %%r %%d expand as in output names):\n"
             "                    each point is also reported as a fraction of them\n"
             "  --quiet           no progress lines on stderr\n"
             "\nThreads are pinned (OMP_PROC_BIND=close, OMP_PLACES=cores) unless OMP_PROC_BIND\n"
@@ -383,7 +384,10 @@ int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     struct outfile csv = {0}, json = {0};
     struct ceilings ceilings;
     char err[CLI_ERRLEN];
-    if (a.ceilings && ceilings_load(a.ceilings, &ceilings, err, sizeof err))
+    char ceilings_path[4096];
+    if (a.ceilings &&
+        (outfile_expand(a.ceilings, ceilings_path, sizeof ceilings_path, err, sizeof err) ||
+         ceilings_load(ceilings_path, &ceilings, err, sizeof err)))
         return command_usage_error("run", "--ceilings: %s", err);
     plan.ceilings = a.ceilings ? &ceilings : NULL;
     rc = build_plan(k, &a, ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1, &plan);
