@@ -20,7 +20,7 @@ ALL_CPPFLAGS = -D_GNU_SOURCE -Ikernels -Idrivers $(CPPFLAGS) \
 # libmvec provides glibc's vector exp (see kernels/vexp.h); OpenBLAS is the OpenMP build and
 # also serves as GSL's CBLAS (so -lgslcblas is not linked).
 KERNEL_LIBS = -lgsl -lopenblas -lmvec -lm
-LIBS = -lhwloc $(KERNEL_LIBS) -lpthread
+LIBS = -lhwloc -ljansson $(KERNEL_LIBS) -lpthread
 
 KERNEL_SRC := $(sort $(wildcard kernels/*.c))
 DRIVER_SRC := $(sort $(filter-out drivers/main.c,$(wildcard drivers/*.c)))

@@ -9,7 +9,19 @@ static const char *const csv_columns =
     "kernel,variant,threads,schedule,chunk_items,chunk_bytes,size,working_set_bytes,samples,"
     "median_s,min_s,max_s,mean_s,sd_s,cv,items_per_s,gbytes_per_s,gflops,speedup,efficiency,"
     "checksum,validated,oversubscribed,ratio_ref,reps,outliers,params,rel_error,flops_per_byte,"
-    "total_threads,frac_peak_flops,frac_triad_bw,frac_read_bw";
+    "total_threads,frac_peak_flops,frac_triad_bw,frac_read_bw,chunk,study";
+
+const char *results_study(const struct sweep_plan *plan) {
+    return plan->study ? plan->study : "run";
+}
+
+/* The chunk as asked ("125K", "1000", "all"); "" for OpenMP's default. */
+static const char *chunk_label(const struct sweep_plan *plan, const struct sweep_point *p,
+                               char *buf, size_t len) {
+    if (p->chunk_index < 0 || !plan->chunks)
+        return "";
+    return cli_format_chunk(&plan->chunks[p->chunk_index], buf, len);
+}
 
 void results_format_params(const struct sweep_plan *plan, char *buf, size_t len) {
     size_t used = 0;
@@ -61,7 +73,8 @@ static void csv_row(FILE *f, const struct sweep_plan *plan, const struct sweep_p
     results_roofline(plan, p, frac);
     for (int i = 0; i < 3; i++)
         csv_number(f, frac[i], "%.4f");
-    fputc('\n', f);
+    char chunk[64];
+    fprintf(f, ",%s,%s\n", chunk_label(plan, p, chunk, sizeof chunk), results_study(plan));
 }
 
 void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
@@ -86,6 +99,8 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
         json_null(w, "chunk_items");
         json_null(w, "chunk_bytes");
     }
+    char chunk[64];
+    json_string(w, "chunk", chunk_label(plan, p, chunk, sizeof chunk));
     json_integer(w, "size", p->size);
     json_number(w, "working_set_bytes", p->work.working_set);
     json_integer(w, "samples", (long long)p->st.n);
@@ -157,6 +172,7 @@ void results_write_json(FILE *f, const struct sweep_plan *plan, const struct swe
     json_init(&w, f, 1);
     json_object_begin(&w, NULL);
     json_string(&w, "schema", "ompsweep-run-1");
+    json_string(&w, "study", results_study(plan));
     context_write_json(&w, ctx);
     if (plan->ceilings)
         ceilings_write_json(&w, plan->ceilings);

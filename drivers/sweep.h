@@ -40,6 +40,7 @@ struct sweep_plan {
     int cpus;       /* CPUs this process may run on (for the oversubscription flag) */
     FILE *progress; /* NULL: silent */
     const struct ceilings *ceilings; /* NULL: no roofline fractions */
+    const char *study; /* "run" (NULL), "weak", "cachemap", "chunkmap": recorded in the results */
 };
 
 struct sweep_point {

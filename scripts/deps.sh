@@ -10,6 +10,8 @@ PACKAGES=(
   libopenblas-openmp-dev                   # OpenBLAS, the OpenMP build (library variants)
   libgsl-dev                               # GSL: ziggurat baseline, normal CDF, fits
   libcriterion-dev                         # unit tests
+  libjansson-dev                           # reading result JSON back (report, ceilings)
+  gnuplot-nox                              # the report's plots (PNG through cairo, SVG)
   python3 python3-numpy python3-scipy      # golden data and the SciPy/numpy benchmark
 )
 
