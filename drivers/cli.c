@@ -203,6 +203,17 @@ void cli_free_names(char **names, size_t n) {
     free(names);
 }
 
+int cli_parse_bytes(const char *s, long long min, long long max, long long *out, char *err,
+                    size_t errlen) {
+    long long v;
+    if (parse_scaled(s, byte_suffixes, byte_mult, &v))
+        return fail(err, errlen, "'%s' is not a size in bytes (e.g. 4096, 64K, 2M, 1G)", s);
+    if (v < min || v > max)
+        return fail(err, errlen, "'%s' is out of range: %lld to %lld bytes", s, min, max);
+    *out = v;
+    return 0;
+}
+
 int cli_parse_name_list(const char *s, char ***out, size_t *n, char *err, size_t errlen) {
     *out = NULL;
     *n = 0;

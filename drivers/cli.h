@@ -31,6 +31,11 @@ int cli_parse_count_list(const char *s, long long min, long long max, long long 
 int cli_parse_chunk_list(const char *s, struct chunk_spec **out, size_t *n, char *err,
                          size_t errlen);
 
+/* A size in bytes: a number with an optional binary suffix (B, K, M, G; KiB, MB...), in
+ * [min, max]. */
+int cli_parse_bytes(const char *s, long long min, long long max, long long *out, char *err,
+                    size_t errlen);
+
 /* Comma-separated non-empty names (the strings are copies; free with cli_free_names). */
 int cli_parse_name_list(const char *s, char ***out, size_t *n, char *err, size_t errlen);
 void cli_free_names(char **names, size_t n);

@@ -15,6 +15,7 @@
 #include <cpuid.h>
 #endif
 
+#include "cache_override.h"
 #include "latency.h"
 
 #if HWLOC_API_VERSION < 0x00020000
@@ -482,6 +483,16 @@ static void collect_job(struct context *ctx) {
 
 /* ---- public ---------------------------------------------------------------------------- */
 
+static void apply_cache_override(struct context *ctx) {
+    const char *spec = getenv(CACHE_OVERRIDE_ENV);
+    struct cache_size sizes[CONTEXT_MAX_CACHES];
+    int n;
+    char err[256];
+    if (spec && *spec &&
+        cache_override_parse(spec, sizes, CONTEXT_MAX_CACHES, &n, err, sizeof err) == 0)
+        cache_override_apply(ctx, spec, sizes, n);
+}
+
 int context_collect(struct context *ctx, int argc, char **argv) {
     int allowed;
     memset(ctx, 0, sizeof *ctx);
@@ -496,6 +507,7 @@ int context_collect(struct context *ctx, int argc, char **argv) {
     collect_thp(ctx);
     collect_topology(ctx);
     topology_fallbacks(ctx);
+    apply_cache_override(ctx);
     allowed = latency_allowed_cpus(NULL, 0);
     ctx->allowed_cpus = allowed > 0 ? allowed : 0;
     collect_build(ctx);
@@ -526,10 +538,11 @@ static void write_optional_int(struct json_writer *w, const char *key, int value
         json_null(w, key);
 }
 
-static void write_caches_json(struct json_writer *w, const struct context *ctx) {
-    json_array_begin(w, "caches");
-    for (int i = 0; i < ctx->ncaches; i++) {
-        const struct cache_level *c = &ctx->caches[i];
+static void write_caches_json(struct json_writer *w, const char *key,
+                              const struct cache_level *caches, int n) {
+    json_array_begin(w, key);
+    for (int i = 0; i < n; i++) {
+        const struct cache_level *c = &caches[i];
         json_object_begin(w, NULL);
         json_integer(w, "level", c->level);
         json_string(w, "type", c->type);
@@ -552,7 +565,11 @@ void context_write_json(struct json_writer *w, const struct context *ctx) {
     json_integer(w, "packages", ctx->packages);
     json_integer(w, "numa_nodes", ctx->numa_nodes);
     json_integer(w, "allowed_cpus", ctx->allowed_cpus);
-    write_caches_json(w, ctx);
+    write_caches_json(w, "caches", ctx->caches, ctx->ncaches);
+    if (ctx->caches_override[0]) {
+        json_string(w, "caches_override", ctx->caches_override);
+        write_caches_json(w, "caches_detected", ctx->caches_detected, ctx->ncaches_detected);
+    }
     json_integer(w, "memory_bytes", ctx->memory_bytes);
     write_optional_string(w, "hypervisor", ctx->hypervisor);
     json_string(w, "thp", ctx->thp);
@@ -656,6 +673,10 @@ static void print_machine(FILE *f, const struct context *ctx) {
     print_int(f, "numa nodes", ctx->numa_nodes);
     print_int(f, "allowed cpus", ctx->allowed_cpus);
     print_caches(f, ctx);
+    if (ctx->caches_override[0])
+        print_line(f, "caches",
+                   "sizes from " CACHE_OVERRIDE_ENV " (hwloc's are in the JSON "
+                   "context as caches_detected)");
     format_bytes(buf, sizeof buf, ctx->memory_bytes);
     print_line(f, "memory", buf);
     print_line(f, "hypervisor", ctx->hypervisor[0] ? ctx->hypervisor : "none");

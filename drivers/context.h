@@ -40,6 +40,11 @@ struct context {
     int allowed_cpus; /* CPUs this process may use, see latency_allowed_cpus() */
     struct cache_level caches[CONTEXT_MAX_CACHES]; /* data and unified caches, by level */
     int ncaches;
+    /* With OMPSWEEP_CACHES set (drivers/cache_override.h): what hwloc detected, and the
+     * override as given; caches[] then holds the sizes in use. Empty otherwise. */
+    struct cache_level caches_detected[CONTEXT_MAX_CACHES];
+    int ncaches_detected;
+    char caches_override[128];
     long long memory_bytes;
     char hypervisor[64]; /* "KVM", "Xen", ..., "unknown" in an unidentified VM, "" on metal */
     char thp[32];        /* transparent huge pages: "always", "madvise", "never", "unknown" */
@@ -63,7 +68,8 @@ struct context {
     int latency_cpu_a, latency_cpu_b;        /* -1 if not measured */
 };
 
-/* Fills ctx. Returns 0; never exits. Without a usable hwloc topology the topology fields stay
+/* Fills ctx. Returns 0; never exits. Applies OMPSWEEP_CACHES when it parses (main() refuses
+ * the command otherwise). Without a usable hwloc topology the topology fields stay
  * 0 or "unknown", except logical_cpus and memory_bytes, which fall back to sysconf(). */
 int context_collect(struct context *ctx, int argc, char **argv);
 

@@ -1,6 +1,7 @@
 /* ompsweep: measure how OpenMP kernels scale with threads, schedule, chunk and size. */
 #include "commands.h"
 
+#include "cache_override.h"
 #include "context.h"
 
 #include <stdio.h>
@@ -15,7 +16,9 @@ static void usage(FILE *f) {
                "  info            the machine, build and OpenMP context of a run\n"
                "  run KERNEL ...  measure a sweep of variants x threads x schedules x chunks x "
                "sizes\n"
-               "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n\n"
+               "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n"
+               "  cachemap KERNEL throughput against working set: where the caches are\n"
+               "  chunkmap KERNEL threads x schedule x chunk size: which chunk wins and why\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -31,12 +34,27 @@ static void pin_by_default(char **argv) {
     /* Could not re-execute: carry on unpinned; the context records the binding in force. */
 }
 
+/* A wrong cache override would silently skew every map: refuse it before any command. */
+static int check_cache_override(void) {
+    const char *spec = getenv(CACHE_OVERRIDE_ENV);
+    struct cache_size sizes[CONTEXT_MAX_CACHES];
+    int n;
+    char err[256];
+    if (!spec || !*spec ||
+        cache_override_parse(spec, sizes, CONTEXT_MAX_CACHES, &n, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "ompsweep: %s: %s\n", CACHE_OVERRIDE_ENV, err);
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    if (check_cache_override())
+        return EXIT_USAGE;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;
@@ -47,14 +65,19 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
-    if (strcmp(cmd, "info") == 0 || strcmp(cmd, "run") == 0 || strcmp(cmd, "ceilings") == 0) {
-        pin_by_default(argv);
-        if (cmd[0] == 'i')
-            return cmd_info(argc - 1, argv + 1, argc, argv);
-        if (cmd[0] == 'r')
-            return cmd_run(argc - 1, argv + 1, argc, argv);
-        return cmd_ceilings(argc - 1, argv + 1, argc, argv);
-    }
+    static const struct {
+        const char *name;
+        int (*run)(int, char **, int, char **);
+    } pinned[] = {{"info", cmd_info},
+                  {"run", cmd_run},
+                  {"ceilings", cmd_ceilings},
+                  {"cachemap", cmd_cachemap},
+                  {"chunkmap", cmd_chunkmap}};
+    for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
+        if (strcmp(cmd, pinned[i].name) == 0) {
+            pin_by_default(argv);
+            return pinned[i].run(argc - 1, argv + 1, argc, argv);
+        }
     fprintf(stderr, "ompsweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -167,7 +167,9 @@ static void json_kernel(struct json_writer *w, const struct sweep_plan *plan) {
 }
 
 void results_write_json(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
-                        const struct context *ctx) {
+                        const struct context *ctx,
+                        void (*extra)(struct json_writer *w, const void *arg),
+                        const void *extra_arg) {
     struct json_writer w;
     json_init(&w, f, 1);
     json_object_begin(&w, NULL);
@@ -181,5 +183,7 @@ void results_write_json(FILE *f, const struct sweep_plan *plan, const struct swe
     for (size_t i = 0; i < res->npoints; i++)
         json_point(&w, plan, &res->points[i]);
     json_array_end(&w);
+    if (extra)
+        extra(&w, extra_arg);
     json_object_end(&w);
 }

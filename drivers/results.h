@@ -8,13 +8,17 @@
 #define OMPSWEEP_RESULTS_H
 
 #include "context.h"
+#include "json.h"
 #include "sweep.h"
 
 #include <stdio.h>
 
 void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res);
+/* extra (may be NULL) adds members to the top-level object after the points. */
 void results_write_json(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
-                        const struct context *ctx);
+                        const struct context *ctx,
+                        void (*extra)(struct json_writer *w, const void *arg),
+                        const void *extra_arg);
 
 /* A point as fractions of the machine's ceilings: frac[0] of peak FLOP/s, frac[1] of STREAM
  * triad bandwidth, frac[2] of read bandwidth; NaN without ceilings. */

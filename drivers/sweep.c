@@ -50,6 +50,8 @@ long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel
         it = (long long)ceil((double)c->value / w->iteration_bytes);
         break;
     }
+    if (it > total && total > 0) /* a chunk beyond the loop is the whole loop */
+        it = total;
     return it < 1 ? 1 : it;
 }
 
@@ -69,7 +71,7 @@ int sweep_default_threads(int cpus, long long **out, size_t *n) {
 struct point_spec {
     const struct kernel_variant *variant;
     int threads, schedule, chunk_index;
-    long long size;
+    long long size, base_size;
 };
 
 static int validate(double checksum, double ref, double tolerance) {
@@ -110,6 +112,7 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
     pt->schedule = ps->schedule;
     pt->chunk_index = ps->chunk_index;
     pt->size = ps->size;
+    pt->base_size = ps->base_size;
     k->work((size_t)ps->size, plan->params, &pt->work);
     set_icvs(plan, ps, pt);
     pt->times = calloc((size_t)plan->samples, sizeof *pt->times);
@@ -173,41 +176,60 @@ int sweep_ref_runs(const struct kernel *k, long long size) {
     return k->ref_max_size <= 0 || size <= k->ref_max_size;
 }
 
-/* The points of one size, in order: the reference, then every requested variant. */
+/* One point per schedule and chunk of a variant at a thread count. */
+static size_t variant_points(const struct sweep_plan *plan, const struct kernel_variant *var,
+                             int threads, long long size, long long base, struct point_spec *out) {
+    int chunked = (var->flags & VARIANT_CHUNKED) != 0;
+    size_t n = 0, nchunks = chunked && plan->nchunks ? plan->nchunks : 1;
+    for (size_t s = 0; s < (chunked ? plan->nschedules : 1); s++)
+        for (size_t c = 0; c < nchunks; c++)
+            out[n++] = (struct point_spec){var,
+                                           threads,
+                                           chunked ? (int)plan->schedules[s] : -1,
+                                           chunked && plan->nchunks ? (int)c : -1,
+                                           size,
+                                           base};
+    return n;
+}
+
+/* The points of one size, in order: the reference, then every requested variant. In a weak
+ * sweep, for each thread count: the reference at t x size, then the variants at t threads. */
 static size_t plan_points(const struct sweep_plan *plan, long long size, struct point_spec *out) {
     size_t n = 0;
     const struct kernel_variant *ref = &plan->kernel->variants[0];
-    if (sweep_ref_runs(plan->kernel, size))
-        out[n++] = (struct point_spec){ref, 1, -1, -1, size};
-    for (size_t v = 0; v < plan->nvariants; v++) {
-        const struct kernel_variant *var = plan->variants[v];
-        if (var == ref)
-            continue;
-        int serial = (var->flags & VARIANT_SERIAL) != 0;
-        int chunked = (var->flags & VARIANT_CHUNKED) != 0;
-        for (size_t t = 0; t < (serial ? 1 : plan->nthreads); t++) {
-            int threads = serial ? 1 : (int)plan->threads[t];
-            for (size_t s = 0; s < (chunked ? plan->nschedules : 1); s++) {
-                int sched = chunked ? (int)plan->schedules[s] : -1;
-                size_t nchunks = chunked && plan->nchunks ? plan->nchunks : 1;
-                for (size_t c = 0; c < nchunks; c++)
-                    out[n++] = (struct point_spec){var, threads, sched,
-                                                   chunked && plan->nchunks ? (int)c : -1, size};
+    for (size_t t = 0; t < (plan->weak ? plan->nthreads : 1); t++) {
+        long long at = plan->weak ? size * plan->threads[t] : size;
+        if (sweep_ref_runs(plan->kernel, at))
+            out[n++] = (struct point_spec){ref, 1, -1, -1, at, size};
+        for (size_t v = 0; v < plan->nvariants; v++) {
+            const struct kernel_variant *var = plan->variants[v];
+            if (var == ref)
+                continue;
+            if (plan->weak) {
+                if (!(var->flags & VARIANT_SERIAL) || plan->threads[t] == 1)
+                    n += variant_points(plan, var, (int)plan->threads[t], at, size, out + n);
+                continue;
             }
+            int serial = (var->flags & VARIANT_SERIAL) != 0;
+            for (size_t u = 0; u < (serial ? 1 : plan->nthreads); u++)
+                n += variant_points(plan, var, serial ? 1 : (int)plan->threads[u], size, size,
+                                    out + n);
         }
     }
     return n;
 }
 
-/* Speedup against the 1-thread point of the same variant, size, schedule and chunk. */
+/* Speedup against the 1-thread point of the same variant, --size, schedule and chunk: work
+ * per second relative to it, so a weak sweep's point (t times the work) gets the scaled
+ * speedup t x T(1, n) / T(t, t n) and a strong sweep's the usual T(1) / T(t). */
 static void derive_ratios(struct sweep_result *res) {
     for (size_t i = 0; i < res->npoints; i++) {
         struct sweep_point *p = &res->points[i];
         for (size_t j = 0; j < res->npoints; j++) {
             const struct sweep_point *q = &res->points[j];
-            if (q->threads == 1 && q->variant == p->variant && q->size == p->size &&
+            if (q->threads == 1 && q->variant == p->variant && q->base_size == p->base_size &&
                 q->schedule == p->schedule && q->chunk_index == p->chunk_index) {
-                p->speedup = q->st.median / p->st.median;
+                p->speedup = ((double)p->size / (double)q->size) * q->st.median / p->st.median;
                 p->efficiency = p->speedup / p->threads;
                 break;
             }
@@ -216,8 +238,9 @@ static void derive_ratios(struct sweep_result *res) {
 }
 
 int sweep_run(const struct sweep_plan *plan, struct sweep_result *res, char *err, size_t errlen) {
-    size_t per_size = 1 + plan->nvariants * plan->nthreads * plan->nschedules *
-                              (plan->nchunks ? plan->nchunks : 1);
+    size_t per_size = (1 + plan->nvariants * plan->nthreads * plan->nschedules *
+                               (plan->nchunks ? plan->nchunks : 1)) *
+                      (plan->weak ? plan->nthreads : 1);
     size_t total_max = per_size * plan->nsizes;
     memset(res, 0, sizeof *res);
     struct point_spec *specs = calloc(total_max, sizeof *specs);

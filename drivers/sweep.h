@@ -5,7 +5,8 @@
  * a kernel's ref_max_size the reference is not run; the kernel's expected() validates instead
  * and ratio_ref is NaN. Each
  * point is set up afresh after the thread count and schedule are set, so its arrays are
- * first-touched by the threads and schedule that then compute on them.
+ * first-touched by the threads and schedule that then compute on them. In a weak sweep
+ * (plan->weak) the point at t threads runs t times the size, with its own reference run.
  * Errors: sweep_run returns 0, or -1 with a message in err (a kernel's setup or run failed).
  * Thread-safety: one sweep at a time per process (it sets the OpenMP ICVs).
  */
@@ -41,6 +42,7 @@ struct sweep_plan {
     FILE *progress; /* NULL: silent */
     const struct ceilings *ceilings; /* NULL: no roofline fractions */
     const char *study; /* "run" (NULL), "weak", "cachemap", "chunkmap": recorded in the results */
+    int weak;          /* weak scaling: a point at t threads runs size x t (Gustafson)          */
 };
 
 struct sweep_point {
@@ -51,12 +53,15 @@ struct sweep_point {
     long long chunk_iterations, chunk_items; /* 0 = OpenMP's default             */
     double chunk_bytes;
     long long size;
+    long long base_size; /* the --size the point came from: size / threads in a weak sweep */
     struct kernel_work work;
     struct stats st;
     double *times; /* st.n samples, seconds per run                           */
     long reps;
     double items_per_s, gbytes_per_s, gflops;
-    double speedup, efficiency, ratio_ref; /* NaN where no baseline was measured */
+    double speedup, efficiency, ratio_ref; /* NaN where no baseline was measured; in a weak
+                                              sweep speedup is the scaled speedup
+                                              t x T(1, n) / T(t, t n)                       */
     double checksum, ref_checksum;         /* ref_checksum from the kernel's expected() where the
                                               reference was not run at this size               */
     double rel_error;                      /* |checksum - ref_checksum| / |ref_checksum|         */

@@ -8,8 +8,9 @@
 static void print_header(FILE *f, const struct sweep_plan *plan, long long size) {
     char params[512];
     results_format_params(plan, params, sizeof params);
-    fprintf(f, "\n%s, size %lld %s%s%s%s\n", plan->kernel->name, size, plan->kernel->size_name,
-            *params ? " (" : "", params, *params ? ")" : "");
+    fprintf(f, "\n%s, size %lld %s%s%s%s%s\n", plan->kernel->name, size, plan->kernel->size_name,
+            plan->weak ? " per thread (weak scaling: speedup is scaled)" : "", *params ? " (" : "",
+            params, *params ? ")" : "");
     fprintf(f, "%-12s %7s %-8s %9s %11s %12s %8s %8s %7s %5s %8s %6s %s\n", "variant", "threads",
             "schedule", "chunk", "median_ms", "M items/s", "GB/s", "GFLOP/s", "speedup", "eff",
             "x ref", "cv%", "check");
@@ -108,11 +109,11 @@ static void print_roofline(FILE *f, const struct sweep_plan *plan, const struct 
             c->read_gbytes_per_s.best);
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
-        if (p->size != size || !first_of_group(res, i, 0))
+        if (p->base_size != size || !first_of_group(res, i, 0))
             continue;
         const struct sweep_point *best = p;
         for (size_t j = i; j < res->npoints; j++)
-            if (res->points[j].variant == p->variant && res->points[j].size == size &&
+            if (res->points[j].variant == p->variant && res->points[j].base_size == size &&
                 res->points[j].st.median < best->st.median)
                 best = &res->points[j];
         double frac[3];
@@ -143,7 +144,7 @@ static void print_size(FILE *f, const struct sweep_plan *plan, const struct swee
     int over = 0, noisy = 0;
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
-        if (p->size != size)
+        if (p->base_size != size)
             continue;
         print_row(f, plan, p);
         over |= p->oversubscribed;
@@ -157,14 +158,14 @@ static void print_size(FILE *f, const struct sweep_plan *plan, const struct swee
                 100.0 * STATS_NOISY_CV);
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
-        if (p->size == size && p->chunk_index >= 0 && plan->nchunks > 1 &&
+        if (p->base_size == size && p->chunk_index >= 0 && plan->nchunks > 1 &&
             first_of_group(res, i, 1))
             print_chunk_table(f, plan, res, p);
     }
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
         int count;
-        if (p->size != size || !first_of_group(res, i, 0))
+        if (p->base_size != size || !first_of_group(res, i, 0))
             continue;
         if (same_bits(res, p, &count) && count > 1)
             fprintf(f, "%s: the same checksum bits at all %d points (deterministic)\n",

@@ -60,6 +60,8 @@ struct kernel {
     const char *size_name;  /* what --size sets: "points", "elements"                */
     const char *chunk_unit; /* what a --chunk count counts (NULL: size_name); such a count */
                             /* is iteration_size units per loop iteration               */
+    const char *map_chunks; /* the --chunk list `ompsweep chunkmap` sweeps by default     */
+                            /* (NULL: a ladder in bytes from 1K up to the working set)    */
     long default_size, min_size, max_size;
     long small_size;   /* quick enough for the generic tests under ASan (0: 5000)    */
     long ref_max_size; /* above it the reference is too slow to time (0: no limit):   */

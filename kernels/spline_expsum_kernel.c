@@ -172,6 +172,8 @@ const struct kernel spline_expsum_kernel = {
     .item = "value",
     .iteration = "point",
     .size_name = "points",
+    /* The classic table's columns (125K to 1000K points a chunk) after finer steps in bytes. */
+    .map_chunks = "1K,4K,16K,64K,256K,1M,125000,250000,500000,1000000,all",
     .default_size = 1000000,
     .min_size = 1,
     .max_size = 1L << 31,

@@ -1,0 +1,36 @@
+/* knee: where a throughput-versus-working-set curve falls off a cache level.
+ *
+ * Input: a curve of (working-set bytes, throughput) points in increasing working set, and the
+ * capacity of each cache level available to the threads that made it (bytes, increasing). For
+ * level L, the plateau inside it is the median throughput of the points between twice the
+ * capacity of the level below and half its own capacity; the plateau beyond it is the median
+ * between twice its capacity and half the next level's (or everything above twice its
+ * capacity for the last level). When the plateau beyond is at least 10 % lower, the knee is
+ * where the curve, smoothed by a running median of three, last crosses the geometric mean of
+ * the two plateaus on its way down, interpolated in log(working set). Medians and the
+ * smoothing keep single noisy samples from moving it.
+ * Errors: knee_find returns 0 (with found = 0 when the level shows no drop or too few points),
+ * or -1 on bad input (n < 3, unsorted or non-positive sizes). Thread-safety: pure.
+ */
+#ifndef OMPSWEEP_KNEE_H
+#define OMPSWEEP_KNEE_H
+
+#include <stddef.h>
+
+/* A level is only located when the plateau beyond it is this much lower than inside it. */
+#define KNEE_MIN_DROP 0.10
+
+struct knee {
+    int found;
+    double capacity_bytes;  /* the level's capacity as given                              */
+    double measured_bytes;  /* the working set at the knee, NaN when not found             */
+    double ratio;           /* measured / capacity, NaN when not found                     */
+    double inside, outside; /* the plateaus (throughput units), NaN without points there */
+    int inside_points, outside_points;
+};
+
+/* One knee per level: out[l] for capacity[l], l < nlevels. */
+int knee_find(const double *ws, const double *throughput, size_t n, const double *capacity,
+              size_t nlevels, struct knee *out);
+
+#endif

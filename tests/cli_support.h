@@ -1,0 +1,42 @@
+/* What the tests of the ompsweep binary share: running it with its output captured, and
+ * checking that a failed command left no file behind. */
+#ifndef OMPSWEEP_CLI_SUPPORT_H
+#define OMPSWEEP_CLI_SUPPORT_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#ifndef OMPSWEEP_BIN
+#define OMPSWEEP_BIN "build/ompsweep"
+#endif
+
+/* Runs `ompsweep ARGS` with stdout and stderr captured into out; returns the exit code, or
+ * 128 if it did not exit normally, -1 if it could not be started. */
+static inline int run_ompsweep(const char *args, char *out, size_t outlen) {
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", OMPSWEEP_BIN, args);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t n = fread(out, 1, outlen - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static inline int dir_is_empty(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d)
+        return 1;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            empty = 0;
+    closedir(d);
+    return empty;
+}
+
+#endif
