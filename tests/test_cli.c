@@ -211,7 +211,7 @@ static const struct bad_case bad_cases[] = {
     {"ceilings extra", "unexpected argument 'extra'"},
     {"ceilings --json /proc/no/such/c.json", "--json: cannot"},
     {"cachemap nope", "ompsweep cachemap: unknown kernel 'nope'"},
-    {"cachemap cpu_loop", "cpu_loop moves no memory"},
+    {"cachemap cpu_loop", "cpu_loop moves next to no memory"},
     {"cachemap stream_triad --from 1M --to 64K", "--from (1048576 bytes) must be below --to"},
     {"cachemap stream_triad --from 12Q", "--from: '12Q' is not a size in bytes"},
     {"cachemap stream_triad --per-octave 0", "--per-octave: 0 is out of range"},
