@@ -27,32 +27,41 @@ static double plateau(const double *ws, const double *tp, size_t n, double lo, d
     return med;
 }
 
-static double median3(double a, double b, double c) {
-    if (a > b) {
-        double t = a;
-        a = b;
-        b = t;
-    }
-    return c < a ? a : c > b ? b : c;
-}
-
-/* The last downward crossing of `level` by the smoothed curve within [lo, hi]. */
-static double crossing(const double *ws, const double *smooth, size_t n, double lo, double hi,
-                       double level) {
-    double at = NAN;
-    for (size_t i = 0; i + 1 < n; i++) {
-        if (ws[i] < lo || ws[i + 1] > hi)
-            continue;
-        if (smooth[i] >= level && smooth[i + 1] < level) {
-            double t = (smooth[i] - level) / (smooth[i] - smooth[i + 1]);
-            at = exp(log(ws[i]) + t * (log(ws[i + 1]) - log(ws[i])));
+/* The step that best splits the points in [lo, hi] into "at or above level" before it and
+ * "below level" after it: the fewest points on the wrong side, ties to the later step (a host
+ * disturbance makes points slow, never fast). Interpolated in log(working set) between the
+ * two points around it. NaN if no split leaves both sides non-empty. */
+static double best_step(const double *ws, const double *tp, size_t n, double lo, double hi,
+                        double level) {
+    size_t first = n, last = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ws[i] >= lo && ws[i] <= hi) {
+            first = i < first ? i : first;
+            last = i;
+        }
+    if (first >= last)
+        return NAN;
+    int wrong_after = 0; /* points after the split that are at or above the level */
+    for (size_t j = first; j <= last; j++)
+        wrong_after += tp[j] >= level;
+    int wrong_before = 0, best = -1;
+    size_t at = first;
+    for (size_t i = first; i < last; i++) { /* the step lies between i and i + 1 */
+        wrong_before += tp[i] < level;
+        wrong_after -= tp[i] >= level;
+        if (best < 0 || wrong_before + wrong_after <= best) {
+            best = wrong_before + wrong_after;
+            at = i;
         }
     }
-    return at;
+    double t = 0.5;
+    if (tp[at] >= level && tp[at + 1] < level)
+        t = (tp[at] - level) / (tp[at] - tp[at + 1]);
+    return exp(log(ws[at]) + t * (log(ws[at + 1]) - log(ws[at])));
 }
 
-static void find_one(const double *ws, const double *tp, const double *smooth, size_t n,
-                     const double *capacity, size_t nlevels, size_t l, struct knee *k) {
+static void find_one(const double *ws, const double *tp, size_t n, const double *capacity,
+                     size_t nlevels, size_t l, struct knee *k) {
     double cap = capacity[l];
     double below = l > 0 ? capacity[l - 1] : 0.0;
     double above = l + 1 < nlevels ? capacity[l + 1] : INFINITY;
@@ -63,7 +72,7 @@ static void find_one(const double *ws, const double *tp, const double *smooth, s
     k->outside = plateau(ws, tp, n, 2.0 * cap, 0.5 * above, &k->outside_points);
     if (!(k->inside > 0) || !(k->outside > 0) || k->outside > (1.0 - KNEE_MIN_DROP) * k->inside)
         return;
-    double at = crossing(ws, smooth, n, 2.0 * below, 0.5 * above, sqrt(k->inside * k->outside));
+    double at = best_step(ws, tp, n, 2.0 * below, 0.5 * above, sqrt(k->inside * k->outside));
     if (isnan(at))
         return;
     k->found = 1;
@@ -81,15 +90,7 @@ int knee_find(const double *ws, const double *throughput, size_t n, const double
     for (size_t l = 0; l < nlevels; l++)
         if (!(capacity[l] > 0) || (l > 0 && capacity[l] <= capacity[l - 1]))
             return -1;
-    double *smooth = malloc(n * sizeof *smooth);
-    if (!smooth)
-        return -1;
-    smooth[0] = throughput[0];
-    smooth[n - 1] = throughput[n - 1];
-    for (size_t i = 1; i + 1 < n; i++)
-        smooth[i] = median3(throughput[i - 1], throughput[i], throughput[i + 1]);
     for (size_t l = 0; l < nlevels; l++)
-        find_one(ws, throughput, smooth, n, capacity, nlevels, l, &out[l]);
-    free(smooth);
+        find_one(ws, throughput, n, capacity, nlevels, l, &out[l]);
     return 0;
 }

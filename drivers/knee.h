@@ -6,9 +6,10 @@
  * capacity of the level below and half its own capacity; the plateau beyond it is the median
  * between twice its capacity and half the next level's (or everything above twice its
  * capacity for the last level). When the plateau beyond is at least 10 % lower, the knee is
- * where the curve, smoothed by a running median of three, last crosses the geometric mean of
- * the two plateaus on its way down, interpolated in log(working set). Medians and the
- * smoothing keep single noisy samples from moving it.
+ * the step, between the two plateaus' regions, that best splits the points into those above
+ * the geometric mean of the plateaus and those below it (fewest points on the wrong side,
+ * ties to the later step), interpolated in log(working set). Medians and the counting keep
+ * a few noisy points, even adjacent ones, from moving it.
  * Errors: knee_find returns 0 (with found = 0 when the level shows no drop or too few points),
  * or -1 on bad input (n < 3, unsorted or non-positive sizes). Thread-safety: pure.
  */
