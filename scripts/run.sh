@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, measures this machine's ceilings (peak
-# FLOP/s, STREAM bandwidth), then runs the default sweep sized for this machine, every point
-# read against those ceilings: the spline exp-sum workload (every variant; threads 1..CPUs and
-# 2x CPUs to show oversubscription; the chunk sizes of the original experiment), the expsum
-# reduction, dot products and matrix products against OpenBLAS, Gaussian noise against GSL,
-# numpy-style array addition (STREAM add) and a compute-bound loop.
-# Results: results/<host>-<date>/ (CSV, JSON with the context, the printed tables).
+# The main job: a default study of this machine, sized to it, in a few minutes.
+# Installs what is missing and builds, then measures
+#   1. the ceilings: peak FLOP/s, STREAM triad and read bandwidth (the roofline);
+#   2. thread sweeps of the main kernels, 1 thread to 2x the CPUs (oversubscription shows),
+#      every point validated against its serial reference and read against the ceilings;
+#   3. the chunk map of spline_expsum (threads x schedule x chunk, the classic table);
+#   4. the cache map of a streaming kernel (working set from inside L1 to 4x the L3);
+#   5. OpenMP overheads (EPCC-style) and the break-even size of each main kernel;
+# and ends with `ompsweep report`, which fits the scaling models and draws the plots.
+# Results: results/<host>-<date>/ with report.md, plots/, CSV + JSON (with the context).
+# Usage: scripts/run.sh [OUTDIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-make -j"$(nproc 2>/dev/null || echo 2)" all
+make -j"$(nproc 2>/dev/null || echo 2)" all >/dev/null
 
 cpus=$(./ompsweep info --json | /usr/bin/python3 -c \
   'import json,sys; print(json.load(sys.stdin)["context"]["allowed_cpus"])')
@@ -22,29 +26,46 @@ done
 case ",$threads," in *",$cpus,"*) ;; *) threads="$threads,$cpus" ;; esac
 threads="$threads,$((2 * cpus))"
 
-out="results/$(hostname)-$(date -u +%Y%m%d-%H%M%S)"
+out="${1:-results/$(hostname)-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
+./ompsweep info --json > "$out/context.json"
 ./ompsweep info > "$out/context.txt"
-echo "ompsweep: $cpus CPUs; threads $threads; results in $out" >&2
-
-./ompsweep ceilings --json "$out/ceilings.json" | tee "$out/ceilings.txt"
+echo "ompsweep study: $cpus CPUs; threads $threads; results in $out" >&2
+start=$SECONDS
 
 failed=0
-run() { # run NAME KERNEL [options]: one sweep, saved as NAME.{csv,json,txt}; a failed sweep
-  local name=$1 #                      is reported at the end and does not stop the others
+step() { # step NAME COMMAND...: one measurement, its table saved as NAME.txt; a failed step
+  local name=$1 #                 is reported at the end and does not stop the others
   shift
-  if ! ./ompsweep run "$@" --ceilings "$out/ceilings.json" \
-    --csv "$out/$name.csv" --json "$out/$name.json" | tee "$out/$name.txt"; then
-    echo "ompsweep: the $name sweep failed" >&2
+  echo "ompsweep study: $name ($((SECONDS - start)) s so far)" >&2
+  if ! ./ompsweep "$@" | tee "$out/$name.txt"; then
+    echo "ompsweep study: the $name step failed" >&2
     failed=1
   fi
 }
-run spline_expsum spline_expsum --threads "$threads" --chunk 125K,250K,500K,1000K,all
-run expsum expsum --threads "$threads" --chunk 64K,1M,all
-run dot dot --threads "$threads" --size 100k,10M
-run gemm gemm --threads "$threads" --size 1000 --variant omp,blas,blas_in_omp
-run noise noise --threads "$threads"
-run stream_add stream_add --threads "$threads" --size 10M
-run cpu_loop cpu_loop --threads "$threads"
-echo "ompsweep: done; results in $out" >&2
+files() { echo --csv "$out/$1.csv" --json "$out/$1.json"; }
+ceil="--ceilings $out/ceilings.json"
+
+step ceilings ceilings --json "$out/ceilings.json" --quiet
+# shellcheck disable=SC2046 # files() yields separate words on purpose
+{
+  step run-spline_expsum run spline_expsum --variant omp_splines,omp_points \
+    --threads "$threads" --size 400k $ceil --quiet $(files run-spline_expsum)
+  step run-expsum run expsum --threads "$threads" --size 10M $ceil --quiet $(files run-expsum)
+  step run-dot run dot --threads "$threads" --size 10M $ceil --quiet $(files run-dot)
+  step run-stream_triad run stream_triad --variant omp --threads "$threads" --size 20M $ceil \
+    --quiet $(files run-stream_triad)
+  step run-noise run noise --variant omp,gsl --threads "$threads" $ceil --quiet $(files run-noise)
+  step run-gemm run gemm --variant omp,blas --threads "$threads" --size 1000 $ceil --quiet \
+    $(files run-gemm)
+  step chunkmap-spline_expsum chunkmap spline_expsum --threads "$threads" --samples 5 --quiet \
+    $(files chunkmap-spline_expsum)
+  step cachemap-stream_triad cachemap stream_triad --samples 5 --min-time 10ms --quiet \
+    $(files cachemap-stream_triad)
+  step overhead overhead --quiet $(files overhead)
+  step breakeven breakeven expsum,dot,stream_triad,noise,spline_expsum --quiet \
+    $(files breakeven)
+}
+step report report "$out"
+echo "ompsweep study: done in $((SECONDS - start)) s; open $out/report.md" >&2
 exit "$failed"
