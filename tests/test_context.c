@@ -496,10 +496,17 @@ Test(context, latency_between_two_allowed_cpus) {
     cr_assert_eq(latency_pick_cpus(&a, &b), 0);
     cr_assert_geq(a, 0);
     cr_assert_lt(a, b);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    ns = latency_core_to_core_ns(a, b);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    elapsed_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    /* The probe gives up after 200 ms when the other CPU is busy (a parallel build): a few
+     * tries, each timed, before a NaN counts as a failure. */
+    for (int attempt = 0; attempt < 5; attempt++) {
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        ns = latency_core_to_core_ns(a, b);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        elapsed_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+        cr_assert_lt(elapsed_ms, 1000.0, "the probe must give up: %.1f ms", elapsed_ms);
+        if (isfinite(ns))
+            break;
+    }
     if (under_valgrind()) { /* what is left to check is that the time limit holds */
         cr_assert(isnan(ns) || (ns > 0.0 && ns < 100000.0), "latency %g", ns);
         cr_assert_lt(elapsed_ms, 1000.0, "the probe must give up: %.1f ms", elapsed_ms);
