@@ -15,7 +15,8 @@ static void usage(FILE *f) {
                "  info            the machine, build and OpenMP context of a run\n"
                "  run KERNEL ...  measure a sweep of variants x threads x schedules x chunks x "
                "sizes\n"
-               "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n\n"
+               "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n"
+               "  overhead        measure what OpenMP constructs and schedules cost (EPCC)\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -54,6 +55,10 @@ int main(int argc, char **argv) {
         if (cmd[0] == 'r')
             return cmd_run(argc - 1, argv + 1, argc, argv);
         return cmd_ceilings(argc - 1, argv + 1, argc, argv);
+    }
+    if (strcmp(cmd, "overhead") == 0) {
+        pin_by_default(argv);
+        return cmd_overhead(argc - 1, argv + 1, argc, argv);
     }
     fprintf(stderr, "ompsweep: unknown command '%s'\n", cmd);
     usage(stderr);
