@@ -15,5 +15,6 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_run(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_overhead(int argc, char **argv, int full_argc, char **full_argv);
+int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv);
 
 #endif

@@ -16,7 +16,8 @@ static void usage(FILE *f) {
                "  run KERNEL ...  measure a sweep of variants x threads x schedules x chunks x "
                "sizes\n"
                "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n"
-               "  overhead        measure what OpenMP constructs and schedules cost (EPCC)\n\n"
+               "  overhead        measure what OpenMP constructs and schedules cost (EPCC)\n"
+               "  breakeven K,..  find the smallest size at which N threads beat 1\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -56,9 +57,11 @@ int main(int argc, char **argv) {
             return cmd_run(argc - 1, argv + 1, argc, argv);
         return cmd_ceilings(argc - 1, argv + 1, argc, argv);
     }
-    if (strcmp(cmd, "overhead") == 0) {
+    if (strcmp(cmd, "overhead") == 0 || strcmp(cmd, "breakeven") == 0) {
         pin_by_default(argv);
-        return cmd_overhead(argc - 1, argv + 1, argc, argv);
+        if (cmd[0] == 'o')
+            return cmd_overhead(argc - 1, argv + 1, argc, argv);
+        return cmd_breakeven(argc - 1, argv + 1, argc, argv);
     }
     fprintf(stderr, "ompsweep: unknown command '%s'\n", cmd);
     usage(stderr);
