@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,13 @@ int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv) {
     context_collect(&ctx, full_argc, full_argv);
     if (!a.threads)
         a.threads = ctx.allowed_cpus > 2 ? ctx.allowed_cpus : 2;
+    /* The kernels open their own teams: a runtime that gives fewer threads than asked would
+     * make the N-thread times those of a smaller team, unnoticed. */
+    if (omp_get_thread_limit() < a.threads)
+        return command_usage_error("breakeven",
+                                   "--threads %lld: the OpenMP runtime allows at most %d threads "
+                                   "(OMP_THREAD_LIMIT)",
+                                   a.threads, omp_get_thread_limit());
     struct job *jobs = NULL;
     size_t njobs = 0;
     struct outfile csv = {0}, json = {0};

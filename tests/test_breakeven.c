@@ -303,6 +303,18 @@ Test(breakeven_cli, bad_input_exits_2_names_the_problem_and_writes_nothing) {
     rmdir(dir);
 }
 
+Test(breakeven_cli, a_thread_limit_below_n_is_refused) {
+    static char out[1 << 14];
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "OMP_THREAD_LIMIT=2 %s breakeven dot --threads 3 2>&1", OMPSWEEP_BIN);
+    FILE *p = popen(cmd, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s", out);
+    cr_assert(strstr(out, "--threads 3: the OpenMP runtime allows at most 2 threads"), "%s", out);
+}
+
 Test(breakeven_cli, help_names_the_options) {
     static char out[1 << 14];
     cr_assert_eq(run_ompsweep("breakeven --help", out, sizeof out), 0, "%s", out);
