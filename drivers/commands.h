@@ -16,5 +16,7 @@ int cmd_run(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_cachemap(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_chunkmap(int argc, char **argv, int full_argc, char **full_argv);
+int cmd_overhead(int argc, char **argv, int full_argc, char **full_argv);
+int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv);
 
 #endif

@@ -518,6 +518,20 @@ int context_collect(struct context *ctx, int argc, char **argv) {
     return 0;
 }
 
+int context_placement_changed(const struct context *ctx) {
+    double a = ctx->latency_start_ns, b = ctx->latency_end_ns;
+    return isfinite(a) && isfinite(b) && (a > 1.5 * b || b > 1.5 * a);
+}
+
+void context_warn_placement(FILE *f, const char *command, const struct context *ctx) {
+    if (context_placement_changed(ctx))
+        fprintf(f,
+                "ompsweep %s: warning: core-to-core latency changed during the run (%.0f ns -> "
+                "%.0f ns): the host moved the CPUs; multi-thread figures may mix two "
+                "placements\n",
+                command, ctx->latency_start_ns, ctx->latency_end_ns);
+}
+
 long long context_last_level_cache_bytes(const struct context *ctx) {
     long long largest = 0;
     for (int i = 0; i < ctx->ncaches; i++)

@@ -95,6 +95,13 @@ int context_default_pinning(void);
  * or latency_end_ns (at_end != 0, same CPUs). Leaves NaN where it cannot be measured. */
 void context_measure_latency(struct context *ctx, int at_end);
 
+/* 1 if the latency at the end of a run differs from the start by more than 1.5x either way:
+ * the host moved the CPUs (e.g. 30 ns on one chiplet, 170 ns across two). */
+int context_placement_changed(const struct context *ctx);
+
+/* "ompsweep COMMAND: warning: ..." on f when the placement changed during the run. */
+void context_warn_placement(FILE *f, const char *command, const struct context *ctx);
+
 /* Bytes of this process's anonymous memory backed by transparent huge pages right now
  * (AnonHugePages of /proc/self/smaps_rollup), or -1 where the kernel does not report it. */
 long long context_anon_huge_bytes(void);

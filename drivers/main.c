@@ -18,7 +18,9 @@ static void usage(FILE *f) {
                "sizes\n"
                "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n"
                "  cachemap KERNEL throughput against working set: where the caches are\n"
-               "  chunkmap KERNEL threads x schedule x chunk size: which chunk wins and why\n\n"
+               "  chunkmap KERNEL threads x schedule x chunk size: which chunk wins and why\n"
+               "  overhead        measure what OpenMP constructs and schedules cost (EPCC)\n"
+               "  breakeven K,..  find the smallest size at which N threads beat 1\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -68,11 +70,10 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(int, char **, int, char **);
-    } pinned[] = {{"info", cmd_info},
-                  {"run", cmd_run},
-                  {"ceilings", cmd_ceilings},
-                  {"cachemap", cmd_cachemap},
-                  {"chunkmap", cmd_chunkmap}};
+    } pinned[] = {{"info", cmd_info},          {"run", cmd_run},
+                  {"ceilings", cmd_ceilings},  {"cachemap", cmd_cachemap},
+                  {"chunkmap", cmd_chunkmap},  {"overhead", cmd_overhead},
+                  {"breakeven", cmd_breakeven}};
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
         if (strcmp(cmd, pinned[i].name) == 0) {
             pin_by_default(argv);

@@ -8,7 +8,7 @@ double measure_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int timed_runs(const struct kernel_variant *v, void *state, long reps, double *seconds) {
+int measure_runs(const struct kernel_variant *v, void *state, long reps, double *seconds) {
     double t0 = measure_now();
     for (long r = 0; r < reps; r++) {
         int rc = v->run(state);
@@ -22,7 +22,7 @@ static int timed_runs(const struct kernel_variant *v, void *state, long reps, do
 int measure_variant(const struct kernel_variant *v, void *state,
                     const struct measure_settings *settings, double *times, long *reps) {
     double t;
-    int rc = timed_runs(v, state, 1, &t); /* warm-up: caches, pages, thread pool */
+    int rc = measure_runs(v, state, 1, &t); /* warm-up: caches, pages, thread pool */
     if (rc)
         return rc;
     long n = 1;
@@ -31,11 +31,11 @@ int measure_variant(const struct kernel_variant *v, void *state,
         n = t > 0 ? (long)(n * 1.2 * settings->min_time / t) + 1 : n * 2;
         if (n > settings->max_reps)
             n = settings->max_reps;
-        if ((rc = timed_runs(v, state, n, &t)))
+        if ((rc = measure_runs(v, state, n, &t)))
             return rc;
     }
     for (int s = 0; s < settings->samples; s++) {
-        if ((rc = timed_runs(v, state, n, &t)))
+        if ((rc = measure_runs(v, state, n, &t)))
             return rc;
         times[s] = t / (double)n;
     }

@@ -22,6 +22,10 @@ struct measure_settings {
 int measure_variant(const struct kernel_variant *v, void *state,
                     const struct measure_settings *settings, double *times, long *reps);
 
+/* `reps` back-to-back runs, timed as one interval: *seconds is the total (not per run).
+ * For callers that calibrate once and then take single samples on their own schedule. */
+int measure_runs(const struct kernel_variant *v, void *state, long reps, double *seconds);
+
 double measure_now(void); /* seconds, monotonic */
 
 #endif

@@ -324,17 +324,6 @@ static void free_plan(struct sweep_plan *plan) {
     free(plan->sizes);
 }
 
-/* A placement change shows as a latency ratio far from 1 (e.g. 30 ns vs 170 ns). */
-static void check_placement(const struct context *ctx) {
-    double a = ctx->latency_start_ns, b = ctx->latency_end_ns;
-    if (isfinite(a) && isfinite(b) && (a > 1.5 * b || b > 1.5 * a))
-        fprintf(stderr,
-                "ompsweep %s: warning: core-to-core latency changed during the run (%.0f ns "
-                "-> %.0f ns): the host moved the CPUs; multi-thread figures may mix two "
-                "placements\n",
-                cmd, a, b);
-}
-
 static int open_outputs(const struct run_args *a, struct outfile *csv, struct outfile *json) {
     char err[CLI_ERRLEN];
     if (a->csv && outfile_open(csv, a->csv, err, sizeof err))
@@ -396,7 +385,7 @@ static int measure_and_write(const struct run_mode *mode, const struct sweep_pla
         return 1;
     }
     context_measure_latency(ctx, 1);
-    check_placement(ctx);
+    context_warn_placement(stderr, cmd, ctx);
     table_print(stdout, plan, &res);
     if (mode->analyse)
         mode->analyse(stdout, plan, &res, ctx);
