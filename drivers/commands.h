@@ -14,5 +14,6 @@ int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_run(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv);
+int cmd_report(int argc, char **argv, int full_argc, char **full_argv);
 
 #endif

@@ -15,7 +15,8 @@ static void usage(FILE *f) {
                "  info            the machine, build and OpenMP context of a run\n"
                "  run KERNEL ...  measure a sweep of variants x threads x schedules x chunks x "
                "sizes\n"
-               "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n\n"
+               "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n"
+               "  report DIR      a Markdown report with plots from a folder of results\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -47,6 +48,9 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
+    /* The report measures nothing: no pinning, no re-execution. */
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1, argc, argv);
     if (strcmp(cmd, "info") == 0 || strcmp(cmd, "run") == 0 || strcmp(cmd, "ceilings") == 0) {
         pin_by_default(argv);
         if (cmd[0] == 'i')
