@@ -60,8 +60,12 @@ static int ends_with(const char *s, const char *suffix) {
     return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Room for element n of an array of n: the capacity doubles at each power of two, so a file
+ * of many rows costs a logarithmic number of reallocations. */
 static int grow_array(void **p, size_t n, size_t elem) {
-    void *q = realloc(*p, (n + 1) * elem);
+    if (n != 0 && (n & (n - 1)) != 0)
+        return 0;
+    void *q = realloc(*p, (n ? 2 * n : 1) * elem);
     if (!q)
         return -1;
     *p = q;

@@ -308,18 +308,23 @@ static size_t build_lines(const struct report_data *d, const size_t *cand, size_
                           struct line *lines, size_t max) {
     size_t n = 0;
     int many_hosts = report_many_hosts(d);
-    for (size_t i = 0; i < ncand && n < max; i++) {
+    /* Points already seen in a series: each series is gathered once. */
+    unsigned char *tried = calloc(ncand ? ncand : 1, 1);
+    for (size_t i = 0; tried && i < ncand && n < max; i++) {
         const struct report_point *p = &d->points[cand[i]];
         const char *host = report_host_of(d, p->file);
-        int seen = 0;
+        int seen = tried[i];
         for (size_t k = 0; k < n; k++)
             seen |= !strcmp(lines[k].variant, p->variant) && !strcmp(lines[k].host, host);
+        if (seen)
+            continue;
         size_t m;
         size_t *members = report_series_members(d, cand, ncand, cand[i], 1, &m);
         if (!members)
             break;
-        int multi = m >= 2 && d->points[members[0]].threads != d->points[members[m - 1]].threads;
-        if (seen || !multi) {
+        for (size_t j = i; j < ncand; j++)
+            tried[j] |= report_same_series(d, p, &d->points[cand[j]], 1);
+        if (m < 2) {
             free(members);
             continue;
         }
@@ -335,6 +340,7 @@ static size_t build_lines(const struct report_data *d, const size_t *cand, size_
             line_free(l);
         free(members);
     }
+    free(tried);
     return n;
 }
 
