@@ -144,10 +144,21 @@ static void fit_title(const struct line *l, char *buf, size_t len) {
         snprintf(buf, len, "Amdahl fit: f = %.4f ± %.2g", l->fit.value, l->fit.std_err);
 }
 
+/* The most threads the fit used: the law says nothing about threads beyond the CPUs, so its
+ * curve stops there. */
+static double fitted_max(const struct line *l) {
+    double m = 1;
+    for (size_t k = 0; k < l->n; k++)
+        if (!l->over[k])
+            m = fmax(m, l->p[k]);
+    return m;
+}
+
 /* Data: block 2i the measured points (p, S, sigma, E, sigma_E, over), block 2i+1 the fit. */
-static void write_data(struct plot *pl, const struct line *lines, size_t n, double pmax) {
+static void write_data(struct plot *pl, const struct line *lines, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const struct line *l = &lines[i];
+        double pmax = fitted_max(l);
         plot_block(pl);
         fprintf(pl->dat, "# threads speedup sd efficiency sd oversubscribed\n");
         for (size_t k = 0; k < l->n; k++) {
@@ -173,8 +184,7 @@ static void draw(struct report_out *o, const char *kernel, const char *what, con
     if (plot_begin(&pl, o, name))
         return;
     FILE *gp = pl.gp;
-    double pmax = max_threads(lines, n);
-    write_data(&pl, lines, n, pmax);
+    write_data(&pl, lines, n);
     fprintf(gp, "set title ");
     char title[400];
     snprintf(title, sizeof title, "%s: %s, %s", kernel, efficiency ? "efficiency" : "speedup",

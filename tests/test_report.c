@@ -167,7 +167,7 @@ static void make_chunkmap(const char *dir) {
                 point_row(f, &x);
             }
     fclose(f);
-    run_json(dir, "chunks.json", "chunkmap", 40, 41, "");
+    run_json(dir, "chunks.json", "chunkmap", 120, 40, ""); /* the placement changed too */
 }
 
 /* Throughput falls at the threads' L1 and L2 capacities (per-core caches add up). */
@@ -407,6 +407,10 @@ Test(report, every_section_from_synthetic_results, .timeout = 60) {
         cr_expect(strstr(md, sections[i]), "'%s' missing", sections[i]);
     /* The run whose latency went from 30 to 170 ns, and the 12 threads on 8 cores. */
     cr_expect(strstr(md, "**Warning:** the thread placement changed during `sweep.csv`"), "%s", md);
+    cr_expect(strstr(md, "the thread placement changed during `chunks.csv`: core-to-core "
+                         "latency 120 ns at the start, 40 ns at the end (0.33×)"),
+              "a fall counts as much as a rise");
+    cr_expect_null(strstr(md, "changed during `weak.csv`"), "50 to 52 ns is the same placement");
     cr_expect(strstr(md, "`sweep.csv` ran up to 12 threads on 8 cores"));
     cr_expect(strstr(md, "`overhead.csv` ran up to 16 threads"));
     /* The fits recover the models' serial fractions. */
@@ -655,6 +659,30 @@ Test(report, a_broken_sidecar_is_named_and_its_csv_still_reported, .timeout = 60
         rc = run_report(NULL, dir, out, sizeof out);
         cr_expect_eq(rc, 0, "%s", out);
     }
+    remove_dir(dir);
+}
+
+Test(report, a_failing_gnuplot_is_reported_and_leaves_no_image, .timeout = 60) {
+    char *dir = make_dir();
+    make_sweep(dir, 1);
+    make_weak(dir);
+    /* A sidecar of another kind: its CSV is reported without it. */
+    write_file(dir, "weak.json", "{\"schema\": \"ompsweep-overhead-1\"}\n");
+    static char out[1 << 16];
+    int rc = run_report("OMPSWEEP_GNUPLOT=/bin/false", dir, out, sizeof out);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "gnuplot failed (exit 1)"), "%s", out);
+    cr_expect(strstr(out, "plots could not be drawn"), "%s", out);
+    cr_expect(strstr(out, "`weak.json` has schema 'ompsweep-overhead-1', not 'ompsweep-run-1'"),
+              "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    const char *md = read_all(path);
+    cr_assert_not_null(md);
+    cr_expect(strstr(md, "plot not drawn: gnuplot failed"));
+    snprintf(path, sizeof path, "%s/plots", dir);
+    cr_expect_lt(file_size(path, "sweep-synth-1M-speedup.svg"), 0);
+    cr_expect_eq(count_tmp_files(path), 0, "temporary outputs removed");
     remove_dir(dir);
 }
 
