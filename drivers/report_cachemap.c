@@ -303,6 +303,7 @@ static void one_map(const struct report_data *d, struct report_out *o, const siz
     if (m.nthreads == 1 && file_multi)
         drawable = 0;
     if (drawable) {
+        md_flush(o);
         fprintf(o->md, "### %s %s (`%s`)\n\n", m.first->kernel, m.first->variant, m.file->name);
         cachemap_plot(&m, o);
         summary_table(&m, o->md);
@@ -318,14 +319,14 @@ void report_section_cachemaps(const struct report_data *d, struct report_out *o)
     size_t *idx = report_points_of_study(d, "cachemap", &n);
     unsigned char *done = calloc(n ? n : 1, 1);
     const struct report_file *last = NULL;
-    if (idx && done && n > 0)
-        fprintf(o->md, "## Cache maps\n\nThroughput against the working set, one line per thread "
-                       "count. Dashed lines: each cache level's capacity for that many threads "
-                       "(per-core caches add up, a shared one does not); diamonds: the knees "
-                       "where throughput was measured to fall.\n\n");
+    md_open(o, "## Cache maps\n\nThroughput against the working set, one line per thread "
+               "count. Dashed lines: each cache level's capacity for that many threads "
+               "(per-core caches add up, a shared one does not); diamonds: the knees where "
+               "throughput was measured to fall.\n\n");
     for (size_t i = 0; idx && done && i < n; i++)
         if (!done[i])
             one_map(d, o, idx, n, i, done, &last);
+    md_close(o);
     free(done);
     free(idx);
 }

@@ -481,6 +481,7 @@ static void one_map(const struct report_data *d, struct report_out *o, const siz
     cmap_analyse(&m);
     if (m.winner) {
         char sz[32];
+        md_flush(o);
         fprintf(o->md, "### %s %s, size %s\n\n", m.first->kernel, m.first->variant,
                 fmt_count(m.first->size, sz, sizeof sz));
         explain(&m, o->md);
@@ -497,18 +498,14 @@ void report_section_chunkmaps(const struct report_data *d, struct report_out *o)
     size_t n;
     size_t *idx = report_points_of_study(d, "chunkmap", &n);
     unsigned char *done = calloc(n ? n : 1, 1);
-    int any = 0;
-    for (size_t i = 0; idx && i < n; i++)
-        any |= chunked(&d->points[idx[i]]);
-    if (idx && done && any)
-        fprintf(o->md,
-                "## Chunk maps\n\nTime per run over threads × chunk size, for each schedule. "
-                "The heat maps show each cell's speed relative to the fastest cell at the same "
-                "thread count (any schedule), on a log axis of the bytes of input per chunk, "
-                "with the cache sizes marked; the tables give the rates.\n\n");
+    md_open(o, "## Chunk maps\n\nTime per run over threads × chunk size, for each schedule. "
+               "The heat maps show each cell's speed relative to the fastest cell at the same "
+               "thread count (any schedule), on a log axis of the bytes of input per chunk, "
+               "with the cache sizes marked; the tables give the rates.\n\n");
     for (size_t i = 0; idx && done && i < n; i++)
         if (!done[i] && chunked(&d->points[idx[i]]))
             one_map(d, o, idx, n, i, done);
+    md_close(o);
     free(done);
     free(idx);
 }

@@ -117,3 +117,17 @@ const char *gp_color(size_t i) {
                                          "#E69F00", "#56B4E9", "#000000", "#F0E442"};
     return colors[i % (sizeof colors / sizeof colors[0])];
 }
+
+void md_open(struct report_out *o, const char *heading_and_intro) {
+    o->section = heading_and_intro;
+}
+
+void md_flush(struct report_out *o) {
+    if (o->section)
+        fputs(o->section, o->md);
+    o->section = NULL;
+}
+
+void md_close(struct report_out *o) {
+    o->section = NULL;
+}

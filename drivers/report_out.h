@@ -27,7 +27,14 @@ struct report_out {
     int drawn_plots, failed_plots, skipped_plots; /* skipped: no gnuplot */
     char (*names)[96];                            /* plot names used so far, kept unique */
     size_t nnames;
+    const char *section; /* a section's heading and intro, held until it has content */
 };
+
+/* A section's heading and introduction are written with its first subsection (md_flush), so a
+ * section whose data yields nothing drawable leaves no empty heading; md_close drops them. */
+void md_open(struct report_out *o, const char *heading_and_intro);
+void md_flush(struct report_out *o);
+void md_close(struct report_out *o);
 
 struct plot {
     struct report_out *out;

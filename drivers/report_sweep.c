@@ -402,6 +402,7 @@ static void kernel_size(const struct report_data *d, struct report_out *o, const
         char sz[32], wsb[32], what[128], name[160];
         snprintf(what, sizeof what, "size %s (working set %s)", fmt_count(size, sz, sizeof sz),
                  fmt_bytes(ws, wsb, sizeof wsb));
+        md_flush(o);
         fprintf(o->md, "### %s, %s\n\n", kernel, what);
         int cores = cores_of(d, cand, ncand);
         snprintf(name, sizeof name, "sweep-%s-%s-speedup", kernel, sz);
@@ -452,21 +453,20 @@ void report_section_sweeps(const struct report_data *d, struct report_out *o) {
     for (size_t i = 0; i < n; i++)
         if (d->points[idx[i]].threads > 1)
             strset_add(&kernels, d->points[idx[i]].kernel);
-    if (kernels.n > 0)
-        fprintf(o->md,
-                "## Thread sweeps\n\nSpeedup and efficiency against threads, one line per "
-                "variant (its first schedule and chunk in the file), with Amdahl's law S(p) = "
-                "1 / (f + (1 − f)/p) fitted to the points within the CPUs; f is the serial "
-                "fraction, ± its standard error. Error bars: the points' measurement noise. A fit "
-                "at its bound (f = 0 or 1) means the speedups are beyond what the law allows "
-                "(superlinear, e.g. from a working set that fits the caches of more cores, or "
-                "slower than serial).\n\n");
+    md_open(o, "## Thread sweeps\n\nSpeedup and efficiency against threads, one line per "
+               "variant (its first schedule and chunk in the file), with Amdahl's law S(p) = "
+               "1 / (f + (1 − f)/p) fitted to the points within the CPUs; f is the serial "
+               "fraction, ± its standard error. Error bars: the points' measurement noise. A fit "
+               "at its bound (f = 0 or 1) means the speedups are beyond what the law allows "
+               "(superlinear, e.g. from a working set that fits the caches of more cores, or "
+               "slower than serial).\n\n");
     for (size_t k = 0; k < kernels.n; k++) {
         double sizes[64];
         size_t ns = kernel_sizes(d, kernels.v[k], idx, n, sizes, 64);
         for (size_t s = 0; s < ns; s++)
             kernel_size(d, o, kernels.v[k], sizes[s], idx, n);
     }
+    md_close(o);
     strset_free(&kernels);
     free(idx);
 }

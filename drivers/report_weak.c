@@ -158,6 +158,7 @@ static void weak_kernel(const struct report_data *d, struct report_out *o, const
         free(members);
     }
     if (n > 0) {
+        md_flush(o);
         fprintf(o->md, "### %s\n\n", kernel);
         weak_plot(o, kernel, lines, n);
         weak_table(o->md, lines, n);
@@ -173,14 +174,13 @@ void report_section_weak(const struct report_data *d, struct report_out *o) {
     struct strset kernels = {0};
     for (size_t i = 0; i < n; i++)
         strset_add(&kernels, d->points[idx[i]].kernel);
-    if (kernels.n > 0)
-        fprintf(o->md,
-                "## Weak scaling\n\nThe size grows with the threads (p × n at p threads). "
-                "Gustafson's scaled speedup p × t(1, n) / t(p, p n) is p when the parallel part "
-                "scales perfectly; s is the scaled serial fraction of S = p − s (p − 1), fitted "
-                "by least squares to the points within the CPUs (* marks those beyond).\n\n");
+    md_open(o, "## Weak scaling\n\nThe size grows with the threads (p × n at p threads). "
+               "Gustafson's scaled speedup p × t(1, n) / t(p, p n) is p when the parallel part "
+               "scales perfectly; s is the scaled serial fraction of S = p − s (p − 1), fitted "
+               "by least squares to the points within the CPUs (* marks those beyond).\n\n");
     for (size_t k = 0; k < kernels.n; k++)
         weak_kernel(d, o, kernels.v[k], idx, n);
+    md_close(o);
     strset_free(&kernels);
     free(idx);
 }

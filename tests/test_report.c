@@ -519,6 +519,14 @@ Test(report, plots_exist_and_png_can_be_left_out, .timeout = 60) {
 Test(report, absent_data_leaves_its_section_out, .timeout = 60) {
     char *dir = make_dir();
     make_sweep(dir, 0);
+    /* Weak-scaling points without their 1-thread point: nothing to scale against. */
+    FILE *f = create(dir, "weak.csv");
+    fputs(point_header, f);
+    for (int p = 2; p <= 4; p *= 2) {
+        struct pt x = {"w", "omp", "static", "", "weak", p, 0, 0, 1e6 * p, 8e6 * p, 1.0, NAN, 0};
+        point_row(f, &x);
+    }
+    fclose(f);
     static char out[1 << 16];
     cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
     char path[512];
