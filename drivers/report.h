@@ -73,9 +73,9 @@ struct report_file {
     char path[4096]; /* as opened */
     char name[512];  /* relative to the folder, for messages and the report */
     enum report_kind kind;
-    struct report_sidecar json; /* zeroed when there is no usable sidecar */
-    struct csv_table csv;       /* kept: the rows point into its text */
-    int max_threads, oversubscribed;
+    struct report_sidecar json;                         /* zeroed when there is no usable sidecar */
+    struct csv_table csv;                               /* kept: the rows point into its text */
+    int max_threads, max_total_threads, oversubscribed; /* total: with nested teams */
 };
 
 struct report_point {

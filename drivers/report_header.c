@@ -21,7 +21,8 @@ static int placement_changed(const struct report_context *c) {
 /* More threads than cores: the context's cores when known, else the file's own flag. */
 static int over_cores(const struct report_file *f) {
     const struct report_context *c = f->json.ctx.present ? &f->json.ctx : NULL;
-    return f->oversubscribed || (c && c->cores > 0 && f->max_threads > c->cores);
+    int most = f->max_total_threads > f->max_threads ? f->max_total_threads : f->max_threads;
+    return f->oversubscribed || (c && c->cores > 0 && most > c->cores);
 }
 
 static void warning(FILE *md, int *any) {
@@ -45,6 +46,8 @@ static void write_warnings(const struct report_data *d, struct report_out *o) {
         if (f->kind != REPORT_CEILINGS && over_cores(f)) {
             warning(o->md, &any);
             fprintf(o->md, "`%s` ran up to %d threads", f->name, f->max_threads);
+            if (f->max_total_threads > f->max_threads)
+                fprintf(o->md, " (%d with their nested teams)", f->max_total_threads);
             if (c && c->cores > 0)
                 fprintf(o->md, " on %d cores (%d CPUs available)", c->cores,
                         c->allowed_cpus > 0 ? c->allowed_cpus : c->logical_cpus);

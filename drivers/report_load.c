@@ -186,6 +186,8 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
         p.study = f->json.study[0] ? f->json.study : "run";
     if (p.threads > f->max_threads)
         f->max_threads = p.threads;
+    if (p.total_threads > f->max_total_threads)
+        f->max_total_threads = p.total_threads;
     f->oversubscribed |= p.oversubscribed;
     if (grow_array((void **)&d->points, d->npoints, sizeof p))
         return -1;

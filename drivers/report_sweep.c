@@ -89,6 +89,10 @@ static int line_build(const struct report_data *d, const size_t *m, size_t n, st
     else
         snprintf(l->config, sizeof l->config, "schedule %s, chunk %s", p0->schedule,
                  p0->chunk[0] ? p0->chunk : "default");
+    if (p0->params[0]) { /* series differing only in a parameter (gemm's inner) are told apart */
+        size_t used = strlen(l->config);
+        snprintf(l->config + used, sizeof l->config - used, ", %s", p0->params);
+    }
     line_fit(l);
     return l->n >= 2 ? 0 : -1;
 }
