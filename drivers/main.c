@@ -20,7 +20,8 @@ static void usage(FILE *f) {
                "  cachemap KERNEL throughput against working set: where the caches are\n"
                "  chunkmap KERNEL threads x schedule x chunk size: which chunk wins and why\n"
                "  overhead        measure what OpenMP constructs and schedules cost (EPCC)\n"
-               "  breakeven K,..  find the smallest size at which N threads beat 1\n\n"
+               "  breakeven K,..  find the smallest size at which N threads beat 1\n"
+               "  report DIR      a Markdown report with plots from a folder of results\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -67,6 +68,9 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
+    /* The report measures nothing: no pinning, no re-execution. */
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1, argc, argv);
     static const struct {
         const char *name;
         int (*run)(int, char **, int, char **);
