@@ -52,6 +52,7 @@ struct report_ceilings {
 /* A cache knee found by `ompsweep cachemap`: where throughput drops as the working set
  * outgrows the capacity of a level for that many threads. */
 struct report_knee {
+    char variant[32]; /* "" when the file does not say (then it matches every variant) */
     int threads, level;
     double reported_bytes, capacity_bytes, measured_bytes, ratio;
     double inside_gbytes_per_s, outside_gbytes_per_s;

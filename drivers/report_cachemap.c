@@ -83,10 +83,17 @@ static void add_mark(struct mark *marks, size_t *n, size_t max, int level, doubl
         marks[(*n)++] = (struct mark){level, bytes, threads};
 }
 
+/* Whether a knee belongs to this map's variant (a file may hold the reference's curve too). */
+static int knee_matches(const char *variant, const struct report_knee *k) {
+    return !k->variant[0] || strcmp(k->variant, variant) == 0;
+}
+
 /* The knee of a thread count and level, if the file has one. */
-static const struct report_knee *knee_of(const struct report_sidecar *s, int threads, int level) {
+static const struct report_knee *knee_of(const struct camap *m, int threads, int level) {
+    const struct report_sidecar *s = &m->file->json;
     for (size_t i = 0; i < s->nknees; i++)
-        if (s->knees[i].threads == threads && s->knees[i].level == level)
+        if (s->knees[i].threads == threads && s->knees[i].level == level &&
+            knee_matches(m->first->variant, &s->knees[i]))
             return &s->knees[i];
     return NULL;
 }
@@ -99,14 +106,15 @@ static size_t capacity_marks(const struct camap *m, struct mark *marks, size_t m
     const struct report_context *ctx = s->ctx.present ? &s->ctx : NULL;
     for (int c = 0; ctx && c < ctx->ncaches; c++)
         for (size_t t = 0; t < m->nthreads; t++) {
-            const struct report_knee *k = knee_of(s, m->threads[t], ctx->caches[c].level);
+            const struct report_knee *k = knee_of(m, m->threads[t], ctx->caches[c].level);
             double bytes = k && k->capacity_bytes > 0
                                ? k->capacity_bytes
                                : cache_capacity(ctx, &ctx->caches[c], m->threads[t]);
             add_mark(marks, &n, max, ctx->caches[c].level, bytes, m->threads[t]);
         }
     for (size_t i = 0; i < s->nknees; i++) /* levels the context does not list */
-        if (s->knees[i].capacity_bytes > 0 && thread_slot(m, s->knees[i].threads) < m->nthreads)
+        if (s->knees[i].capacity_bytes > 0 && thread_slot(m, s->knees[i].threads) < m->nthreads &&
+            knee_matches(m->first->variant, &s->knees[i]))
             add_mark(marks, &n, max, s->knees[i].level, s->knees[i].capacity_bytes,
                      s->knees[i].threads);
     return n;
@@ -135,7 +143,7 @@ static int write_knees(const struct camap *m, struct plot *pl) {
     for (size_t i = 0; i < s->nknees; i++) {
         const struct report_knee *k = &s->knees[i];
         size_t slot = thread_slot(m, k->threads);
-        if (!(k->measured_bytes > 0) || slot == m->nthreads)
+        if (!(k->measured_bytes > 0) || slot == m->nthreads || !knee_matches(m->first->variant, k))
             continue;
         double y = interpolate(m, k->threads, k->measured_bytes);
         if (!isfinite(y))
@@ -217,7 +225,7 @@ static void cachemap_plot(const struct camap *m, struct report_out *o) {
     plot_end(&pl, title);
 }
 
-static void knee_table(const struct report_file *file, FILE *md) {
+static void knee_table(const struct report_file *file, const char *variant, FILE *md) {
     const struct report_sidecar *s = &file->json;
     if (!s->has_knees) {
         fprintf(md,
@@ -239,6 +247,8 @@ static void knee_table(const struct report_file *file, FILE *md) {
     for (size_t i = 0; i < s->nknees; i++) {
         const struct report_knee *k = &s->knees[i];
         char a[32], b[32], c[32], r[32], in[32], out[32];
+        if (!knee_matches(variant, k))
+            continue;
         fprintf(
             md, "| %d | L%d | %s | %s | %s | %s | %s | %s |\n", k->threads, k->level,
             fmt_bytes(k->reported_bytes, a, sizeof a), fmt_bytes(k->capacity_bytes, b, sizeof b),
@@ -307,8 +317,7 @@ static void one_map(const struct report_data *d, struct report_out *o, const siz
         fprintf(o->md, "### %s %s (`%s`)\n\n", m.first->kernel, m.first->variant, m.file->name);
         cachemap_plot(&m, o);
         summary_table(&m, o->md);
-        if (*last != m.file)
-            knee_table(m.file, o->md);
+        knee_table(m.file, m.first->variant, o->md);
         *last = m.file;
     }
     free(m.idx);

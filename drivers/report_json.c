@@ -92,6 +92,7 @@ static int read_knees(const json_t *root, struct report_sidecar *s) {
     const json_t *k;
     json_array_foreach(knees, i, k) {
         struct report_knee *kn = &s->knees[s->nknees];
+        get_string(k, "variant", kn->variant, sizeof kn->variant);
         kn->threads = get_int(k, "threads");
         kn->level = get_int(k, "level");
         kn->reported_bytes = get_number(k, "reported_bytes");

@@ -16,6 +16,10 @@ static size_t best_points(const struct report_data *d, const struct report_point
     size_t n = 0;
     for (size_t i = 0; i < d->npoints; i++) {
         const struct report_point *p = &d->points[i];
+        /* A cache map's small working sets live in L1: against DRAM roofs they would only
+         * mislead, so the roofline takes the sweeps' points (run, weak, chunk maps). */
+        if (p->study && strcmp(p->study, "cachemap") == 0)
+            continue;
         size_t k = 0;
         while (k < n && strcmp(best[k]->kernel, p->kernel))
             k++;
@@ -138,7 +142,8 @@ void report_section_roofline(const struct report_data *d, struct report_out *o) 
     fprintf(o->md,
             ": peak %.4g GFLOP/s, STREAM triad %.4g GB/s, read %.4g GB/s; the ridge "
             "(peak / triad) is at %.3g flop per byte. Each kernel's best point (most "
-            "GFLOP/s over all its files); a kernel left of the ridge is bound by memory "
+            "GFLOP/s over its sweeps; cache maps are left out); a kernel left of the ridge is "
+            "bound by memory "
             "bandwidth, right of it by the floating-point units. The kernels' own traffic "
             "can exceed DRAM bandwidth when their working set fits the caches.\n\n",
             c->peak_gflops, c->triad_gbytes_per_s, c->read_gbytes_per_s,
