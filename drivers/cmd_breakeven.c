@@ -413,26 +413,6 @@ static void print_table(const struct job *jobs, size_t n, int threads, int cpus)
     }
 }
 
-static int open_outputs(const struct breakeven_args *a, struct outfile *csv, struct outfile *json) {
-    char err[CLI_ERRLEN];
-    if (a->csv && outfile_open(csv, a->csv, err, sizeof err))
-        return command_usage_error("breakeven", "--csv: %s", err);
-    if (a->json && outfile_open(json, a->json, err, sizeof err)) {
-        outfile_abort(csv);
-        return command_usage_error("breakeven", "--json: %s", err);
-    }
-    return 0;
-}
-
-static int commit(struct outfile *o, const char *option) {
-    char err[CLI_ERRLEN];
-    if (o->f && outfile_commit(o, err, sizeof err)) {
-        fprintf(stderr, "ompsweep breakeven: %s: %s\n", option, err);
-        return 1;
-    }
-    return 0;
-}
-
 static int run_jobs(const struct breakeven_args *a, struct context *ctx, struct job *jobs, size_t n,
                     struct outfile *csv, struct outfile *json) {
     context_measure_latency(ctx, 0);
@@ -449,8 +429,8 @@ static int run_jobs(const struct breakeven_args *a, struct context *ctx, struct 
         write_csv(csv->f, jobs, n, (int)a->threads);
     if (json->f)
         write_json(json->f, ctx, a, jobs, n);
-    int rc = commit(csv, "--csv");
-    return commit(json, "--json") || rc;
+    int rc = command_commit_output("breakeven", csv, "--csv");
+    return command_commit_output("breakeven", json, "--json") || rc;
 }
 
 int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv) {
@@ -474,7 +454,7 @@ int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv) {
     struct outfile csv = {0}, json = {0};
     rc = resolve_jobs(&a, ctx.memory_bytes, &jobs, &njobs);
     if (!rc)
-        rc = open_outputs(&a, &csv, &json);
+        rc = command_open_outputs("breakeven", a.csv, a.json, &csv, &json);
     if (!rc)
         rc = run_jobs(&a, &ctx, jobs, njobs, &csv, &json);
     free(jobs);

@@ -337,26 +337,6 @@ static void print_table(const struct overhead_settings *s, double delay_us, doub
            100.0 * NOISY_HALF_WIDTH);
 }
 
-static int open_outputs(const struct overhead_args *a, struct outfile *csv, struct outfile *json) {
-    char err[CLI_ERRLEN];
-    if (a->csv && outfile_open(csv, a->csv, err, sizeof err))
-        return command_usage_error("overhead", "--csv: %s", err);
-    if (a->json && outfile_open(json, a->json, err, sizeof err)) {
-        outfile_abort(csv);
-        return command_usage_error("overhead", "--json: %s", err);
-    }
-    return 0;
-}
-
-static int commit(struct outfile *o, const char *option) {
-    char err[CLI_ERRLEN];
-    if (o->f && outfile_commit(o, err, sizeof err)) {
-        fprintf(stderr, "ompsweep overhead: %s: %s\n", option, err);
-        return 1;
-    }
-    return 0;
-}
-
 static int run_plan(const struct overhead_args *a, const struct overhead_plan *p,
                     struct context *ctx, struct outfile *csv, struct outfile *json) {
     double ns_per_step;
@@ -387,8 +367,8 @@ static int run_plan(const struct overhead_args *a, const struct overhead_plan *p
     if (json->f)
         write_json(json->f, ctx, &s, a->delay_us, ns_per_step, pts, n);
     free(pts);
-    int rc = commit(csv, "--csv");
-    return commit(json, "--json") || rc;
+    int rc = command_commit_output("overhead", csv, "--csv");
+    return command_commit_output("overhead", json, "--json") || rc;
 }
 
 int cmd_overhead(int argc, char **argv, int full_argc, char **full_argv) {
@@ -402,7 +382,7 @@ int cmd_overhead(int argc, char **argv, int full_argc, char **full_argv) {
     struct outfile csv = {0}, json = {0};
     rc = build_plan(&a, ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1, &p);
     if (!rc)
-        rc = open_outputs(&a, &csv, &json);
+        rc = command_open_outputs("overhead", a.csv, a.json, &csv, &json);
     if (!rc)
         rc = run_plan(&a, &p, &ctx, &csv, &json);
     free_plan(&p);

@@ -10,6 +10,17 @@ enum { EXIT_USAGE = 2 };
 int command_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+struct outfile;
+
+/* Opens the --csv and --json files a command was given (NULL: not given) before it measures,
+ * so a bad path fails first: 0, or EXIT_USAGE after a message (nothing is left open). */
+int command_open_outputs(const char *command, const char *csv, const char *json,
+                         struct outfile *csv_file, struct outfile *json_file);
+
+/* Renames a written output into place (nothing if it was not opened): 0, or 1 after a message
+ * naming the option. */
+int command_commit_output(const char *command, struct outfile *o, const char *option);
+
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_run(int argc, char **argv, int full_argc, char **full_argv);

@@ -324,17 +324,6 @@ static void free_plan(struct sweep_plan *plan) {
     free(plan->sizes);
 }
 
-static int open_outputs(const struct run_args *a, struct outfile *csv, struct outfile *json) {
-    char err[CLI_ERRLEN];
-    if (a->csv && outfile_open(csv, a->csv, err, sizeof err))
-        return command_usage_error(cmd, "--csv: %s", err);
-    if (a->json && outfile_open(json, a->json, err, sizeof err)) {
-        outfile_abort(csv);
-        return command_usage_error(cmd, "--json: %s", err);
-    }
-    return 0;
-}
-
 /* What the JSON writer's extra-members hook needs to call the mode's. */
 struct json_extra_args {
     const struct run_mode *mode;
@@ -435,7 +424,7 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
     if (!rc)
         rc = check_memory(&plan, ctx.memory_bytes);
     if (!rc)
-        rc = open_outputs(a, &csv, &json);
+        rc = command_open_outputs(cmd, a->csv, a->json, &csv, &json);
     if (!rc)
         rc = measure_and_write(mode, &plan, &ctx, &csv, &json);
     free_plan(&plan);
