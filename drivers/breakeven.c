@@ -1,5 +1,7 @@
 #include "breakeven.h"
 
+#include "stats.h"
+
 #include "measure.h"
 
 #include <errno.h>
@@ -34,16 +36,10 @@ int breakeven_decide(const double *t1, const double *tn, int n, double alpha) {
     return BREAKEVEN_TIE;
 }
 
-static int compare_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median of x[0..n-1], n >= 1, sorting `scratch` (n doubles). */
 static double median(const double *x, int n, double *scratch) {
     memcpy(scratch, x, (size_t)n * sizeof *scratch);
-    qsort(scratch, (size_t)n, sizeof *scratch, compare_double);
-    return n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2]);
+    return stats_median_inplace(scratch, (size_t)n);
 }
 
 /* ---- the search ------------------------------------------------------------------------- */

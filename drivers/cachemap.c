@@ -1,5 +1,6 @@
 #include "cachemap.h"
 
+#include "cli.h"
 #include "commands.h"
 #include "knee.h"
 
@@ -215,17 +216,6 @@ static size_t compute_knees(const struct sweep_plan *plan, const struct sweep_re
     return nrows;
 }
 
-static void format_bytes(char *buf, size_t len, double b) {
-    if (!isfinite(b))
-        snprintf(buf, len, "-");
-    else if (b >= 1073741824.0)
-        snprintf(buf, len, "%.3g GiB", b / 1073741824.0);
-    else if (b >= 1048576.0)
-        snprintf(buf, len, "%.3g MiB", b / 1048576.0);
-    else
-        snprintf(buf, len, "%.3g KiB", b / 1024.0);
-}
-
 void cachemap_print_knees(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
                           const struct context *ctx) {
     struct knee_row *rows;
@@ -241,9 +231,9 @@ void cachemap_print_knees(FILE *f, const struct sweep_plan *plan, const struct s
     for (size_t i = 0; i < n; i++) {
         const struct knee_row *r = &rows[i];
         char rep[32], cap[32], meas[32], ratio[16];
-        format_bytes(rep, sizeof rep, r->reported);
-        format_bytes(cap, sizeof cap, r->k.capacity_bytes);
-        format_bytes(meas, sizeof meas, r->k.measured_bytes);
+        cli_format_bytes(r->reported, rep, sizeof rep);
+        cli_format_bytes(r->k.capacity_bytes, cap, sizeof cap);
+        cli_format_bytes(r->k.measured_bytes, meas, sizeof meas);
         if (r->k.found)
             snprintf(ratio, sizeof ratio, "%.2f", r->k.ratio);
         else

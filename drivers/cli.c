@@ -288,3 +288,19 @@ const char *cli_format_chunk(const struct chunk_spec *c, char *buf, size_t len) 
         snprintf(buf, len, "%lldB", c->value);
     return buf;
 }
+
+const char *cli_format_bytes(double bytes, char *buf, size_t len) {
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    if (!isfinite(bytes)) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    size_t u = 0;
+    double v = bytes;
+    while (fabs(v) >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1024.0;
+        u++;
+    }
+    snprintf(buf, len, v == floor(v) ? "%.0f %s" : "%.3g %s", v, units[u]);
+    return buf;
+}

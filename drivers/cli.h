@@ -47,6 +47,10 @@ int cli_parse_seconds(const char *s, double *out, char *err, size_t errlen);
 int cli_parse_real(const char *s, double min, double max, double *out, char *err, size_t errlen);
 
 /* Format a chunk for tables and CSV: "all", "5334", "125K". buf holds at least 32 bytes. */
+/* "48 KiB", "1.5 MiB": binary units, whole values as such, others to three significant
+ * digits; "-" for a value that is not finite. Returns buf. */
+const char *cli_format_bytes(double bytes, char *buf, size_t len);
+
 const char *cli_format_chunk(const struct chunk_spec *c, char *buf, size_t len);
 
 #endif

@@ -365,22 +365,6 @@ static void write_json(FILE *f, const struct context *ctx, const struct breakeve
     json_object_end(&w);
 }
 
-/* "8 B", "235 KiB", "1.5 MiB". */
-static const char *format_bytes(double b, char *buf, size_t len) {
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    if (!isfinite(b)) {
-        snprintf(buf, len, "-");
-        return buf;
-    }
-    while (b >= 1024.0 && u < 4) {
-        b /= 1024.0;
-        u++;
-    }
-    snprintf(buf, len, "%.3g %s", b, units[u]);
-    return buf;
-}
-
 static const char *format_size(long long v, char *buf, size_t len) {
     if (v < 0)
         snprintf(buf, len, "-");
@@ -398,7 +382,7 @@ static void print_table(const struct job *jobs, size_t n, int threads, int cpus)
            "status", "breakeven", "working_set", "lower", "upper", "t_1", "t_N", "speedup", "ties");
     for (const struct job *j = jobs; j < jobs + n; j++) {
         char be[32], lo[32], up[32], t1[32], tn[32], ws[32], sp[32] = "-";
-        format_bytes(j->working_set, ws, sizeof ws);
+        cli_format_bytes(j->working_set, ws, sizeof ws);
         if (isfinite(j->r.speedup))
             snprintf(sp, sizeof sp, "%.3f", j->r.speedup);
         printf("%-14s %-10s %-7s %12s %12s %12s %12s %10s %10s %8s %6d\n", j->kernel->name,

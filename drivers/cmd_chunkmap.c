@@ -49,20 +49,13 @@ static int chunkmap_defaults(const struct kernel *k, const struct context *ctx,
     return 0;
 }
 
-static void format_kib(char *buf, size_t len, double bytes) {
-    if (bytes >= 1048576.0)
-        snprintf(buf, len, "%.3g MiB", bytes / 1048576.0);
-    else
-        snprintf(buf, len, "%.3g KiB", bytes / 1024.0);
-}
-
 /* The smallest cache level one chunk's data fits in (one instance: the core's own L1/L2). */
 static void describe_chunk(FILE *f, const struct context *ctx, double bytes) {
     char b[32], c[32];
-    format_kib(b, sizeof b, bytes);
+    cli_format_bytes(bytes, b, sizeof b);
     for (int i = 0; i < ctx->ncaches; i++)
         if (bytes <= (double)ctx->caches[i].size_bytes) {
-            format_kib(c, sizeof c, (double)ctx->caches[i].size_bytes);
+            cli_format_bytes((double)ctx->caches[i].size_bytes, c, sizeof c);
             fprintf(f, "%s a chunk, fits L%d (%s)", b, ctx->caches[i].level, c);
             return;
         }

@@ -16,6 +16,7 @@
 #endif
 
 #include "cache_override.h"
+#include "cli.h"
 #include "latency.h"
 
 #if HWLOC_API_VERSION < 0x00020000
@@ -611,18 +612,6 @@ void context_write_json(struct json_writer *w, const struct context *ctx) {
     json_object_end(w);
 }
 
-/* "48 KiB", "2 MiB", "4.96 GiB": whole numbers when exact, two decimals otherwise. */
-static void format_bytes(char *buf, size_t cap, long long bytes) {
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    double v = (double)bytes;
-    int u = 0;
-    while (v >= 1024.0 && u < 5) {
-        v /= 1024.0;
-        u++;
-    }
-    snprintf(buf, cap, v == floor(v) ? "%.0f %s" : "%.2f %s", v, units[u]);
-}
-
 static void cache_scope(const struct context *ctx, const struct cache_level *c, char *buf,
                         size_t cap) {
     int per_core = ctx->cores > 0 ? ctx->logical_cpus / ctx->cores : 0;
@@ -654,7 +643,7 @@ static void print_caches(FILE *f, const struct context *ctx) {
         const struct cache_level *c = &ctx->caches[i];
         char key[32], size[32], scope[48], value[128];
         snprintf(key, sizeof key, "L%d %s", c->level, c->type);
-        format_bytes(size, sizeof size, c->size_bytes);
+        cli_format_bytes((double)c->size_bytes, size, sizeof size);
         cache_scope(ctx, c, scope, sizeof scope);
         snprintf(value, sizeof value, "%s x %d (%s)", size, c->instances, scope);
         print_line(f, key, value);
@@ -691,7 +680,7 @@ static void print_machine(FILE *f, const struct context *ctx) {
         print_line(f, "caches",
                    "sizes from " CACHE_OVERRIDE_ENV " (hwloc's are in the JSON "
                    "context as caches_detected)");
-    format_bytes(buf, sizeof buf, ctx->memory_bytes);
+    cli_format_bytes((double)ctx->memory_bytes, buf, sizeof buf);
     print_line(f, "memory", buf);
     print_line(f, "hypervisor", ctx->hypervisor[0] ? ctx->hypervisor : "none");
     print_line(f, "transparent hugepages", ctx->thp);

@@ -1,13 +1,10 @@
 #include "knee.h"
 
+#include "stats.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Median of the throughputs whose working set lies in [lo, hi]; NaN if none. */
 static double plateau(const double *ws, const double *tp, size_t n, double lo, double hi,
@@ -18,11 +15,7 @@ static double plateau(const double *ws, const double *tp, size_t n, double lo, d
         if (ws[i] >= lo && ws[i] <= hi && isfinite(tp[i]))
             v[m++] = tp[i];
     *count = (int)m;
-    double med = NAN;
-    if (m > 0) {
-        qsort(v, m, sizeof *v, cmp_double);
-        med = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
-    }
+    double med = m > 0 ? stats_median_inplace(v, m) : NAN;
     free(v);
     return med;
 }

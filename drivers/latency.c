@@ -1,6 +1,8 @@
 /* latency: cache-line ping-pong between two pinned pthreads (see latency.h). */
 #include "latency.h"
 
+#include "stats.h"
+
 #include <errno.h>
 #include <math.h>
 #include <omp.h>
@@ -190,16 +192,10 @@ static void *latency_thread(void *arg) {
     return NULL;
 }
 
-static int compare_double(const void *x, const void *y) {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 static double median_round_ns(struct latency_shared *s) {
     double *v = s->round_ns + 1; /* skip the warm-up round */
     int n = LATENCY_ROUNDS - 1;
-    qsort(v, (size_t)n, sizeof *v, compare_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return stats_median_inplace(v, (size_t)n);
 }
 
 double latency_core_to_core_ns(int cpu_a, int cpu_b) {

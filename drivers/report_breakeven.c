@@ -1,5 +1,6 @@
 /* report_breakeven: the size from which a parallel variant beats its 1-thread run, per
  * kernel, variant and thread count, with the bracket the search ended in. */
+#include "cli.h"
 #include "report_sections.h"
 
 #include <math.h>
@@ -42,7 +43,8 @@ void report_section_breakeven(const struct report_data *d, struct report_out *o)
         fputs(" | ", md);
         md_text(md, b->variant);
         fprintf(md, " | %d | %s | %s | %s | ", b->threads, status_text(b->status),
-                fmt_count(b->size, s, sizeof s), fmt_bytes(b->working_set_bytes, ws, sizeof ws));
+                fmt_count(b->size, s, sizeof s),
+                cli_format_bytes(b->working_set_bytes, ws, sizeof ws));
         fmt_count(b->lower_size, lo, sizeof lo);
         fmt_count(b->upper_size, hi, sizeof hi);
         if (isfinite(b->lower_size) && isfinite(b->upper_size))

@@ -1,6 +1,7 @@
 /* report_cachemap: cache maps (study "cachemap"): throughput against working set, one line per
  * thread count, with the caches' capacities for those threads and the knees measured by
  * `ompsweep cachemap` (its JSON "knees"), and a table of reported against measured knees. */
+#include "cli.h"
 #include "report_caches.h"
 #include "report_sections.h"
 
@@ -168,8 +169,8 @@ static void draw_marks(const struct camap *m, FILE *gp, double *xlo, double *xhi
         char size[32], label[96], th[32] = "";
         if (marks[i].threads)
             snprintf(th, sizeof th, ", %d thr", marks[i].threads);
-        snprintf(label, sizeof label, "L%d %s%s", marks[i].level, fmt_bytes(b, size, sizeof size),
-                 th);
+        snprintf(label, sizeof label, "L%d %s%s", marks[i].level,
+                 cli_format_bytes(b, size, sizeof size), th);
         const char *color =
             marks[i].threads ? gp_color(thread_slot(m, marks[i].threads)) : "#555555";
         fprintf(gp,
@@ -251,8 +252,9 @@ static void knee_table(const struct report_file *file, const char *variant, FILE
             continue;
         fprintf(
             md, "| %d | L%d | %s | %s | %s | %s | %s | %s |\n", k->threads, k->level,
-            fmt_bytes(k->reported_bytes, a, sizeof a), fmt_bytes(k->capacity_bytes, b, sizeof b),
-            k->measured_bytes > 0 ? fmt_bytes(k->measured_bytes, c, sizeof c) : "not found",
+            cli_format_bytes(k->reported_bytes, a, sizeof a),
+            cli_format_bytes(k->capacity_bytes, b, sizeof b),
+            k->measured_bytes > 0 ? cli_format_bytes(k->measured_bytes, c, sizeof c) : "not found",
             fmt_num(k->ratio, 3, r, sizeof r), fmt_num(k->inside_gbytes_per_s, 4, in, sizeof in),
             fmt_num(k->outside_gbytes_per_s, 4, out, sizeof out));
     }
@@ -275,8 +277,8 @@ static void summary_table(const struct camap *m, FILE *md) {
         char ws[32], big[32];
         fprintf(md, "| %d%s | %.4g | %s | %.4g (%s) |\n", m->threads[t],
                 best->oversubscribed ? " *" : "", best->gbytes_per_s,
-                fmt_bytes(best->working_set_bytes, ws, sizeof ws), pts[n - 1]->gbytes_per_s,
-                fmt_bytes(pts[n - 1]->working_set_bytes, big, sizeof big));
+                cli_format_bytes(best->working_set_bytes, ws, sizeof ws), pts[n - 1]->gbytes_per_s,
+                cli_format_bytes(pts[n - 1]->working_set_bytes, big, sizeof big));
     }
     fputc('\n', md);
 }

@@ -1,29 +1,10 @@
 /* report_fmt: how numbers, sizes and text appear in the report's Markdown and gnuplot
  * scripts. */
+#include "cli.h"
 #include "report_out.h"
 
 #include <math.h>
 #include <string.h>
-
-const char *fmt_bytes(double bytes, char *buf, size_t len) {
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    if (!isfinite(bytes)) {
-        snprintf(buf, len, "–");
-        return buf;
-    }
-    size_t u = 0;
-    double v = bytes;
-    while (fabs(v) >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
-        v /= 1024.0;
-        u++;
-    }
-    /* Whole values as such (48 KiB), others with three significant digits (1.5 MiB). */
-    if (v == floor(v))
-        snprintf(buf, len, "%.0f %s", v, units[u]);
-    else
-        snprintf(buf, len, "%.3g %s", v, units[u]);
-    return buf;
-}
 
 const char *fmt_num(double v, int sig, char *buf, size_t len) {
     if (!isfinite(v))
@@ -104,8 +85,8 @@ void gp_byte_tics(FILE *f, char axis, double lo, double hi) {
         if (((k % step) + step) % step != 0)
             continue;
         char buf[32];
-        fprintf(f, "%s'%s' %.17g", first ? "" : ", ", fmt_bytes(ldexp(1.0, k), buf, sizeof buf),
-                ldexp(1.0, k));
+        fprintf(f, "%s'%s' %.17g", first ? "" : ", ",
+                cli_format_bytes(ldexp(1.0, k), buf, sizeof buf), ldexp(1.0, k));
         first = 0;
     }
     fprintf(f, ")\n");

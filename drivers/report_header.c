@@ -1,5 +1,6 @@
 /* report_header: the report's first lines: who made it from what, the warnings that change
  * how every figure below must be read, the machines and the runs. */
+#include "cli.h"
 #include "report_caches.h"
 #include "report_sections.h"
 
@@ -143,7 +144,7 @@ static void write_machines(const struct report_data *d, struct report_out *o) {
                     fprintf(md, "%s%s", i ? "; " : "", buf);
                 }
             } else if (r == 4)
-                fputs(fmt_bytes(m[k]->memory_bytes, buf, sizeof buf), md);
+                fputs(cli_format_bytes(m[k]->memory_bytes, buf, sizeof buf), md);
             else {
                 runs_on(d, m[k], dates, sizeof dates, revs, sizeof revs);
                 md_text(md, r == 5 ? dates : revs);

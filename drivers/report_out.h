@@ -82,9 +82,6 @@ const char *gp_color(size_t i);
 /* Markdown text with the characters that would start formatting or end a cell escaped. */
 void md_text(FILE *f, const char *s);
 
-/* "48 KiB", "2 MiB", "1.5 GiB", "512 B"; "–" for NaN. */
-const char *fmt_bytes(double bytes, char *buf, size_t len);
-
 /* %.*g with at most sig significant digits; "–" for NaN. */
 const char *fmt_num(double v, int sig, char *buf, size_t len);
 

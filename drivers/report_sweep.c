@@ -1,5 +1,6 @@
 /* report_sweep: thread sweeps (study "run"): per kernel and size, speedup and efficiency
  * against threads, one line per variant with its Amdahl fit, and the Karp-Flatt fractions. */
+#include "cli.h"
 #include "report_sections.h"
 #include "scaling.h"
 
@@ -405,7 +406,7 @@ static void kernel_size(const struct report_data *d, struct report_out *o, const
         count_configs(d, cand, ncand, lines, n);
         char sz[32], wsb[32], what[128], name[160];
         snprintf(what, sizeof what, "size %s (working set %s)", fmt_count(size, sz, sizeof sz),
-                 fmt_bytes(ws, wsb, sizeof wsb));
+                 cli_format_bytes(ws, wsb, sizeof wsb));
         md_flush(o);
         fprintf(o->md, "### %s, %s\n\n", kernel, what);
         int cores = cores_of(d, cand, ncand);

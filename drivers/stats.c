@@ -9,6 +9,11 @@ static int compare_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+double stats_median_inplace(double *x, size_t n) {
+    qsort(x, n, sizeof *x, compare_double);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
 int stats_compute(const double *x, size_t n, struct stats *out) {
     memset(out, 0, sizeof *out);
     if (n == 0)
@@ -17,11 +22,10 @@ int stats_compute(const double *x, size_t n, struct stats *out) {
     if (!sorted)
         return -1;
     memcpy(sorted, x, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, compare_double);
+    out->median = stats_median_inplace(sorted, n);
     out->n = n;
     out->min = sorted[0];
     out->max = sorted[n - 1];
-    out->median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     free(sorted);
     double sum = 0.0;
     for (size_t i = 0; i < n; i++)

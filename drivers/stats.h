@@ -18,6 +18,9 @@ struct stats {
 /* Stats of x[0..n-1], n >= 1. x is not modified. Returns 0, or -1 on allocation failure. */
 int stats_compute(const double *x, size_t n, struct stats *out);
 
+/* Median of x[0..n-1], n >= 1, sorting x in place. */
+double stats_median_inplace(double *x, size_t n);
+
 /* Coefficient of variation above which a point is flagged as noisy. */
 #define STATS_NOISY_CV 0.05
 
