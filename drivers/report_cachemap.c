@@ -284,8 +284,7 @@ static void summary_table(const struct camap *m, FILE *md) {
 }
 
 static void one_map(const struct report_data *d, struct report_out *o, const size_t *idx,
-                    size_t nidx, size_t seed, unsigned char *done,
-                    const struct report_file **last) {
+                    size_t nidx, size_t seed, unsigned char *done) {
     struct camap m = {.d = d, .first = &d->points[idx[seed]]};
     m.file = &d->files[m.first->file];
     m.idx = malloc(nidx * sizeof *m.idx);
@@ -320,7 +319,6 @@ static void one_map(const struct report_data *d, struct report_out *o, const siz
         cachemap_plot(&m, o);
         summary_table(&m, o->md);
         knee_table(m.file, m.first->variant, o->md);
-        *last = m.file;
     }
     free(m.idx);
 }
@@ -329,14 +327,13 @@ void report_section_cachemaps(const struct report_data *d, struct report_out *o)
     size_t n;
     size_t *idx = report_points_of_study(d, "cachemap", &n);
     unsigned char *done = calloc(n ? n : 1, 1);
-    const struct report_file *last = NULL;
     md_open(o, "## Cache maps\n\nThroughput against the working set, one line per thread "
                "count. Dashed lines: each cache level's capacity for that many threads "
                "(per-core caches add up, a shared one does not); diamonds: the knees where "
                "throughput was measured to fall.\n\n");
     for (size_t i = 0; idx && done && i < n; i++)
         if (!done[i])
-            one_map(d, o, idx, n, i, done, &last);
+            one_map(d, o, idx, n, i, done);
     md_close(o);
     free(done);
     free(idx);
