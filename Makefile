@@ -14,22 +14,23 @@ WARNINGS := -Wall -Wextra
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 ALL_CFLAGS   = -std=c11 $(WARNINGS) -fopenmp -fPIC $(CFLAGS)
-ALL_CPPFLAGS = -D_GNU_SOURCE -Ikernels -Idrivers $(CPPFLAGS) \
+ALL_CPPFLAGS = -D_GNU_SOURCE -Ikernels -Idrivers -Iio $(CPPFLAGS) \
                -DOMPSWEEP_VERSION='"$(VERSION)"' \
                -DOMPSWEEP_CFLAGS='"$(strip $(ALL_CFLAGS))"'
 # libmvec provides glibc's vector exp (see kernels/vexp.h); OpenBLAS is the OpenMP build and
 # also serves as GSL's CBLAS (so -lgslcblas is not linked).
 KERNEL_LIBS = -lgsl -lopenblas -lmvec -lm
-LIBS = -lhwloc -ljansson $(KERNEL_LIBS) -lpthread
+# io/ reads tradb files through SQLite and audio (and tradb's FLAC blobs) through libsndfile.
+LIBS = -lhwloc -ljansson -lsqlite3 -lsndfile $(KERNEL_LIBS) -lpthread
 
 KERNEL_SRC := $(sort $(wildcard kernels/*.c))
-DRIVER_SRC := $(sort $(filter-out drivers/main.c,$(wildcard drivers/*.c)))
+DRIVER_SRC := $(sort $(filter-out drivers/main.c,$(wildcard drivers/*.c)) $(wildcard io/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 DRIVER_OBJ := $(DRIVER_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-HEADERS    := $(wildcard kernels/*.h drivers/*.h)
+HEADERS    := $(wildcard kernels/*.h drivers/*.h io/*.h)
 TEST_HEADERS := $(wildcard tests/*.h)
 
 .PHONY: all test asan bench install uninstall clean format format-check FORCE
@@ -105,10 +106,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/ompsweep
 
 format:
-	clang-format -i kernels/*.[ch] drivers/*.[ch] tests/*.[ch]
+	clang-format -i kernels/*.[ch] drivers/*.[ch] io/*.[ch] tests/*.[ch]
 
 format-check:
-	clang-format --dry-run -Werror kernels/*.[ch] drivers/*.[ch] tests/*.[ch]
+	clang-format --dry-run -Werror kernels/*.[ch] drivers/*.[ch] io/*.[ch] tests/*.[ch]
 
 clean:
 	rm -rf build ompsweep

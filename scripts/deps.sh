@@ -12,6 +12,9 @@ PACKAGES=(
   libcriterion-dev                         # unit tests
   libjansson-dev                           # reading result JSON back (report, ceilings)
   gnuplot-nox                              # the report's plots (PNG through cairo, SVG)
+  libsqlite3-dev                           # tradb files (ompsweep ae)
+  libsndfile1-dev                          # audio files and tradb FLAC blobs (ae, etl)
+  python3-soundfile                        # the Python ETL pipeline the etl benchmark compares
   python3 python3-numpy python3-scipy      # golden data and the SciPy/numpy benchmark
 )
 

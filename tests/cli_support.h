@@ -11,15 +11,6 @@
 
 #ifndef OMPSWEEP_BIN
 #define OMPSWEEP_BIN "build/ompsweep"
-/* One bad command line: it must exit 2, say `expect`, and leave nothing in dir. */
-static inline void expect_usage_error(const char *args, const char *expect, const char *dir) {
-    static char out[1 << 16];
-    int rc = run_ompsweep(args, out, sizeof out);
-    cr_expect_eq(rc, 2, "'%s' exited %d:\n%s", args, rc, out);
-    cr_expect(strstr(out, expect), "'%s' said:\n%s\nexpected: %s", args, out, expect);
-    cr_expect(dir_is_empty(dir), "'%s' left a file in %s", args, dir);
-}
-
 #endif
 
 /* Runs `ompsweep ARGS` with stdout and stderr captured into out; returns the exit code, or
