@@ -12,6 +12,7 @@ extern const struct kernel stream_copy_kernel, stream_scale_kernel, stream_add_k
 extern const struct kernel stream_triad_kernel, stream_read_kernel;
 extern const struct kernel cpu_loop_kernel;
 extern const struct kernel peak_flops_kernel;
+extern const struct kernel ae_features_kernel;
 
 /* One kernel a line, so that adding one is a one-line change. */
 /* clang-format off */
@@ -28,6 +29,7 @@ const struct kernel *const kernel_registry[] = {
     &stream_read_kernel,
     &cpu_loop_kernel,
     &peak_flops_kernel,
+    &ae_features_kernel,
     NULL,
 };
 /* clang-format on */
