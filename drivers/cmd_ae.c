@@ -98,7 +98,7 @@ static int parse_args(int argc, char **argv, struct ae_args *a) {
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         if (c == 'h') {
             ae_usage(stdout);
             return 0;
