@@ -59,6 +59,11 @@ static sf_count_t mem_tell(void *user) {
     return ((struct mem_file *)user)->pos;
 }
 
+/* libsndfile's messages, without the "Error : " some of them start with. */
+static const char *sf_reason(const char *msg) {
+    return strncmp(msg, "Error : ", 8) == 0 ? msg + 8 : msg;
+}
+
 static int fail(const struct tradb_record *rec, char *err, size_t errlen, const char *fmt, ...) {
     if (!err || errlen == 0)
         return -1;
@@ -96,7 +101,7 @@ static SNDFILE *flac_open(const struct tradb_record *rec, struct mem_file *f, SF
     SNDFILE *sf = sf_open_virtual(&io, SFM_READ, info, f);
     if (!sf)
         fail(rec, err, errlen, "FLAC Data blob (%zu bytes) cannot be opened: %s", rec->blob_bytes,
-             sf_strerror(NULL));
+             sf_reason(sf_strerror(NULL)));
     pthread_mutex_unlock(&open_lock);
     return sf;
 }
@@ -131,7 +136,7 @@ static int flac_read(const struct tradb_record *rec, SNDFILE *sf, float *volts, 
         return 0;
     return fail(rec, err, errlen, "FLAC Data blob (%zu bytes) decodes to %zu of Samples = %zu%s%s",
                 rec->blob_bytes, done, rec->samples, sf_error(sf) ? ": " : "",
-                sf_error(sf) ? sf_strerror(sf) : "");
+                sf_error(sf) ? sf_reason(sf_strerror(sf)) : "");
 }
 
 static int decode_flac(const struct tradb_record *rec, float *volts, char *err, size_t errlen) {
