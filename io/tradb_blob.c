@@ -109,7 +109,7 @@ static SNDFILE *flac_open(const struct tradb_record *rec, struct mem_file *f, SF
 static int flac_check(const struct tradb_record *rec, const SF_INFO *info, char *err,
                       size_t errlen) {
     if ((info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_FLAC)
-        return fail(rec, err, errlen, "Data blob is not a FLAC stream (libsndfile format 0x%x)",
+        return fail(rec, err, errlen, "libsndfile reads the Data blob as format 0x%x, not FLAC",
                     (unsigned)info->format);
     if ((info->format & SF_FORMAT_SUBMASK) != SF_FORMAT_PCM_16)
         return fail(rec, err, errlen, "FLAC Data blob does not hold 16-bit samples");
@@ -140,6 +140,11 @@ static int flac_read(const struct tradb_record *rec, SNDFILE *sf, float *volts, 
 }
 
 static int decode_flac(const struct tradb_record *rec, float *volts, char *err, size_t errlen) {
+    /* Without its marker, libsndfile would try its other formats on the blob (the MPEG
+     * decoder then prints to stderr), and a damaged FLAC blob could be read as something else. */
+    if (rec->blob_bytes < 4 || memcmp(rec->blob, "fLaC", 4) != 0)
+        return fail(rec, err, errlen, "FLAC Data blob (%zu bytes) does not start with 'fLaC'",
+                    rec->blob_bytes);
     struct mem_file f = {rec->blob, (sf_count_t)rec->blob_bytes, 0};
     SF_INFO info;
     SNDFILE *sf = flac_open(rec, &f, &info, err, errlen);

@@ -270,9 +270,11 @@ static const struct {
     {"UPDATE tr_data SET Samples = 1001 WHERE TRAI = 3",
      "record TRAI 3 (SetID 1): FLAC Data blob (", 3},
     {"UPDATE tr_data SET Data = zeroblob(64) WHERE TRAI = 3",
-     "record TRAI 3 (SetID 1): FLAC Data blob (64 bytes) cannot be opened", 3},
+     "record TRAI 3 (SetID 1): FLAC Data blob (64 bytes) does not start with 'fLaC'", 3},
     {"UPDATE tr_data SET Data = x'', Samples = 5 WHERE TRAI = 1",
-     "record TRAI 1 (SetID 2): FLAC Data blob (0 bytes) cannot be opened", 1},
+     "record TRAI 1 (SetID 2): FLAC Data blob (0 bytes) does not start with 'fLaC'", 1},
+    {"UPDATE tr_data SET Data = CAST(x'664c6143' || zeroblob(60) AS BLOB) WHERE TRAI = 3",
+     "record TRAI 3 (SetID 1): FLAC Data blob (64 bytes) cannot be opened", 3},
 };
 
 Test(tradb, flac_blobs_that_decode_short_name_the_record) {
@@ -429,7 +431,8 @@ Test(tradb, decode_wants_16_bit_mono_flac) {
     } cases[] = {
         {SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 2, "FLAC Data blob has 2 channels, not 1"},
         {SF_FORMAT_FLAC | SF_FORMAT_PCM_24, 1, "FLAC Data blob does not hold 16-bit samples"},
-        {SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, "Data blob is not a FLAC stream"},
+        {SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1,
+         "FLAC Data blob (444 bytes) does not start with 'fLaC'"},
     };
     int16_t x[400];
     fill_samples(x, 400, 5);
