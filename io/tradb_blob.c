@@ -59,6 +59,11 @@ static sf_count_t mem_tell(void *user) {
     return ((struct mem_file *)user)->pos;
 }
 
+/* libsndfile's messages, without the "Error : " some of them start with. */
+static const char *sf_reason(const char *msg) {
+    return strncmp(msg, "Error : ", 8) == 0 ? msg + 8 : msg;
+}
+
 static int fail(const struct tradb_record *rec, char *err, size_t errlen, const char *fmt, ...) {
     if (!err || errlen == 0)
         return -1;
@@ -96,7 +101,7 @@ static SNDFILE *flac_open(const struct tradb_record *rec, struct mem_file *f, SF
     SNDFILE *sf = sf_open_virtual(&io, SFM_READ, info, f);
     if (!sf)
         fail(rec, err, errlen, "FLAC Data blob (%zu bytes) cannot be opened: %s", rec->blob_bytes,
-             sf_strerror(NULL));
+             sf_reason(sf_strerror(NULL)));
     pthread_mutex_unlock(&open_lock);
     return sf;
 }
@@ -104,7 +109,7 @@ static SNDFILE *flac_open(const struct tradb_record *rec, struct mem_file *f, SF
 static int flac_check(const struct tradb_record *rec, const SF_INFO *info, char *err,
                       size_t errlen) {
     if ((info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_FLAC)
-        return fail(rec, err, errlen, "Data blob is not a FLAC stream (libsndfile format 0x%x)",
+        return fail(rec, err, errlen, "libsndfile reads the Data blob as format 0x%x, not FLAC",
                     (unsigned)info->format);
     if ((info->format & SF_FORMAT_SUBMASK) != SF_FORMAT_PCM_16)
         return fail(rec, err, errlen, "FLAC Data blob does not hold 16-bit samples");
@@ -131,10 +136,15 @@ static int flac_read(const struct tradb_record *rec, SNDFILE *sf, float *volts, 
         return 0;
     return fail(rec, err, errlen, "FLAC Data blob (%zu bytes) decodes to %zu of Samples = %zu%s%s",
                 rec->blob_bytes, done, rec->samples, sf_error(sf) ? ": " : "",
-                sf_error(sf) ? sf_strerror(sf) : "");
+                sf_error(sf) ? sf_reason(sf_strerror(sf)) : "");
 }
 
 static int decode_flac(const struct tradb_record *rec, float *volts, char *err, size_t errlen) {
+    /* Without its marker, libsndfile would try its other formats on the blob (the MPEG
+     * decoder then prints to stderr), and a damaged FLAC blob could be read as something else. */
+    if (rec->blob_bytes < 4 || memcmp(rec->blob, "fLaC", 4) != 0)
+        return fail(rec, err, errlen, "FLAC Data blob (%zu bytes) does not start with 'fLaC'",
+                    rec->blob_bytes);
     struct mem_file f = {rec->blob, (sf_count_t)rec->blob_bytes, 0};
     SF_INFO info;
     SNDFILE *sf = flac_open(rec, &f, &info, err, errlen);
