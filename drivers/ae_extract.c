@@ -53,23 +53,27 @@ static void write_row(FILE *out, const char *file, const struct hit *h) {
         f->signal_strength, f->counts, f->rms, f->std, f->skewness);
 }
 
-/* Fetches the next batch into hits: how many (0 at the end). A read error is reported and
- * sets *broken; the records fetched before it are still returned. */
+/* Fetches the next batch into hits: how many (0 at the end). A bad record is reported, counted
+ * and skipped; an error that stops the reading is reported and sets *broken (the records
+ * fetched before it are still returned). */
 static long fetch_batch(struct tradb *db, struct hit *hits, const struct ae_extract_options *o,
-                        int *broken) {
+                        struct ae_extract_totals *t, int *broken) {
     size_t n = 0, bytes = 0;
     char err[MESSAGE_LEN];
-    while (!*broken && n < o->batch_records && bytes < o->batch_bytes) {
+    while (n < o->batch_records && bytes < o->batch_bytes) {
         int rc = tradb_next(db, &hits[n].rec, err, sizeof err);
         if (rc == 0)
             break;
-        if (rc < 0) {
-            fprintf(stderr, "ompsweep ae: %s (the rest of the file is not read)\n", err);
-            *broken = 1;
-            break;
+        if (rc > 0) {
+            bytes += hits[n++].rec.blob_bytes;
+            continue;
         }
-        bytes += hits[n].rec.blob_bytes;
-        n++;
+        *broken = tradb_stopped(db);
+        fprintf(stderr, "ompsweep ae: %s (%s)\n", err,
+                *broken ? "the rest of the file is not read" : "skipped");
+        if (*broken)
+            break;
+        t->failed++;
     }
     return (long)n;
 }
@@ -150,7 +154,7 @@ int ae_extract_file(const char *path, const struct ae_extract_options *o, FILE *
     const char *file = copy ? basename(copy) : path;
     long total = tradb_record_count(db), done = 0, n;
     int broken = 0;
-    while ((n = fetch_batch(db, hits, o, &broken)) > 0) {
+    while (!broken && (n = fetch_batch(db, hits, o, t, &broken)) > 0) {
         measure_batch(hits, n);
         write_batch(out, path, file, hits, n, t);
         done += n;

@@ -357,6 +357,10 @@ int tradb_next(struct tradb *db, struct tradb_record *rec, char *err, size_t err
     return 1;
 }
 
+int tradb_stopped(const struct tradb *db) {
+    return db->state < 0;
+}
+
 void tradb_record_clear(struct tradb_record *rec) {
     free(rec->blob);
     memset(rec, 0, sizeof *rec);

@@ -73,6 +73,10 @@ int tradb_next(struct tradb *db, struct tradb_record *rec, char *err, size_t err
  * SetID; the caller adds the file). Thread-safe. */
 int tradb_decode(const struct tradb_record *rec, float *volts, char *err, size_t errlen);
 
+/* 1 when an SQLite error has stopped the reading (every later tradb_next fails), else 0: after
+ * a record's own error, tradb_next may be called again for the next record. */
+int tradb_stopped(const struct tradb *db);
+
 void tradb_record_clear(struct tradb_record *rec); /* frees the blob, zeroes rec; reusable */
 void tradb_close(struct tradb *db);                /* NULL is fine */
 
