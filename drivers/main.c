@@ -21,7 +21,8 @@ static void usage(FILE *f) {
                "  chunkmap KERNEL threads x schedule x chunk size: which chunk wins and why\n"
                "  overhead        measure what OpenMP constructs and schedules cost (EPCC)\n"
                "  breakeven K,..  find the smallest size at which N threads beat 1\n"
-               "  report DIR      a Markdown report with plots from a folder of results\n\n"
+               "  report DIR      a Markdown report with plots from a folder of results\n"
+               "  etl noise IN... add reproducible noise to audio files, in parallel\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -74,10 +75,10 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(int, char **, int, char **);
-    } pinned[] = {{"info", cmd_info},          {"run", cmd_run},
-                  {"ceilings", cmd_ceilings},  {"cachemap", cmd_cachemap},
-                  {"chunkmap", cmd_chunkmap},  {"overhead", cmd_overhead},
-                  {"breakeven", cmd_breakeven}};
+    } pinned[] = {{"info", cmd_info},           {"run", cmd_run},
+                  {"ceilings", cmd_ceilings},   {"cachemap", cmd_cachemap},
+                  {"chunkmap", cmd_chunkmap},   {"overhead", cmd_overhead},
+                  {"breakeven", cmd_breakeven}, {"etl", cmd_etl}};
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
         if (strcmp(cmd, pinned[i].name) == 0) {
             pin_by_default(argv);
