@@ -224,12 +224,14 @@ static void progress(size_t done, size_t total, const struct etl_file *f, void *
 
 static void report(const struct noise_args *a, const struct etl_file *files, size_t failed,
                    double seconds) {
-    size_t samples = 0;
+    size_t samples = 0, clipped = 0, clipped_files = 0;
     long long bytes = 0;
     for (size_t i = 0; i < a->ninputs; i++)
         if (files[i].failed == 0) {
             samples += files[i].samples;
             bytes += files[i].in_bytes;
+            clipped += files[i].clipped;
+            clipped_files += files[i].clipped > 0;
         }
     for (size_t i = 0; i < a->ninputs; i++)
         if (files[i].failed)
@@ -240,6 +242,9 @@ static void report(const struct noise_args *a, const struct etl_file *files, siz
            a->ninputs - failed, a->ninputs, a->outdir, failed, 1e-6 * (double)samples,
            1e-6 * (double)bytes, seconds, 1e-6 * (double)samples / s, 1e-6 * (double)bytes / s,
            a->threads, etl_files_at_once(a->ninputs, (int)a->threads));
+    if (clipped)
+        printf("etl noise: %zu samples in %zu files clipped at full scale\n", clipped,
+               clipped_files);
 }
 
 static int etl_noise(int argc, char **argv) {

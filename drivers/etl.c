@@ -47,7 +47,7 @@ int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s) {
     double t0 = omp_get_wtime();
     struct stat st;
     f->in_bytes = stat(f->in_path, &st) == 0 ? (long long)st.st_size : 0;
-    f->samples = 0;
+    f->samples = f->clipped = 0;
     f->err[0] = '\0';
     struct audio a = {0};
     int rc = -1;
@@ -59,7 +59,7 @@ int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s) {
         f->samples = audio_samples(&a);
         rc = add_noise(f, &a, s);
         if (!rc)
-            rc = audio_write(f->out_path, &a, f->err, sizeof f->err);
+            rc = audio_write(f->out_path, &a, &f->clipped, f->err, sizeof f->err);
     }
     audio_free(&a);
     f->failed = rc != 0;

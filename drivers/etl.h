@@ -35,6 +35,7 @@ struct etl_file {
     int failed;          /* -1 not processed yet, 0 written, 1 failed (err says why) */
     char err[512];
     size_t samples;     /* frames x channels */
+    size_t clipped;     /* samples clamped to full scale (integer PCM, io/audio.h) */
     long long in_bytes; /* size of the input file */
     double seconds;     /* read + noise + write of this file */
 };

@@ -1,6 +1,7 @@
 #include "audio.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sndfile.h>
 #include <stdint.h>
@@ -164,16 +165,81 @@ static SNDFILE *open_write(int fd, SF_INFO *info, const char *path, char *err, s
     return sf;
 }
 
-static sf_count_t write_frames(SNDFILE *sf, const struct audio *a) {
-    if (a->frames == 0)
+/* Bits of an integer PCM subtype whose conversion from float this file has checked, else 0. */
+static int pcm_bits(int format) {
+    switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+        return 8;
+    case SF_FORMAT_PCM_16:
+        return 16;
+    case SF_FORMAT_PCM_24:
+        return 24;
+    case SF_FORMAT_PCM_32:
+        return 32;
+    default:
         return 0;
+    }
+}
+
+/* dst = src rounded to the nearest multiple of 2^-(bits-1) (ties to even) and clamped to
+ * [-1, 1 - 2^-(bits-1)]: exact in float up to 24 bits, in double up to 32. Returns the number
+ * clamped. */
+static size_t round_f32(float *dst, const float *src, size_t n, int bits) {
+    float scale = ldexpf(1.0f, bits - 1), hi = scale - 1.0f, lo = -scale;
+    size_t clipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        float v = rintf(src[i] * scale);
+        clipped += (v > hi) | (v < lo);
+        v = v > hi ? hi : v < lo ? lo : v;
+        dst[i] = v / scale;
+    }
+    return clipped;
+}
+
+static size_t round_f64(double *dst, const double *src, size_t n, int bits) {
+    double scale = ldexp(1.0, bits - 1), hi = scale - 1.0, lo = -scale;
+    size_t clipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = rint(src[i] * scale);
+        clipped += (v > hi) | (v < lo);
+        v = v > hi ? hi : v < lo ? lo : v;
+        dst[i] = v / scale;
+    }
+    return clipped;
+}
+
+static sf_count_t write_block(SNDFILE *sf, const struct audio *a, const void *v, size_t frames) {
     if (a->is_double)
-        return sf_writef_double(sf, a->samples, (sf_count_t)a->frames);
-    return sf_writef_float(sf, a->samples, (sf_count_t)a->frames);
+        return sf_writef_double(sf, v, (sf_count_t)frames);
+    return sf_writef_float(sf, v, (sf_count_t)frames);
+}
+
+/* Integer PCM goes through a buffer of rounded values (audio.h says why), the rest as it is. */
+static int write_samples(SNDFILE *sf, const struct audio *a, size_t *clipped) {
+    int bits = pcm_bits(a->format);
+    size_t ch = (size_t)a->channels, size = a->is_double ? sizeof(double) : sizeof(float);
+    if (!bits || a->frames == 0)
+        return write_block(sf, a, a->samples, a->frames) == (sf_count_t)a->frames ? 0 : -1;
+    enum { BLOCK_FRAMES = 4096 };
+    void *buf = malloc(BLOCK_FRAMES * ch * size);
+    if (!buf)
+        return -1;
+    int rc = 0;
+    for (size_t f = 0; f < a->frames && !rc; f += BLOCK_FRAMES) {
+        size_t m = a->frames - f < BLOCK_FRAMES ? a->frames - f : BLOCK_FRAMES;
+        const char *src = (const char *)a->samples + f * ch * size;
+        *clipped += a->is_double ? round_f64(buf, (const double *)src, m * ch, bits)
+                                 : round_f32(buf, (const float *)src, m * ch, bits);
+        rc = write_block(sf, a, buf, m) == (sf_count_t)m ? 0 : -1;
+    }
+    free(buf);
+    return rc;
 }
 
 /* The samples and strings into fd (which the caller closes: libsndfile is told not to). */
-static int write_fd(int fd, const struct audio *a, const char *path, char *err, size_t errlen) {
+static int write_fd(int fd, const struct audio *a, const char *path, size_t *clipped, char *err,
+                    size_t errlen) {
     SF_INFO info = {.samplerate = a->sample_rate, .channels = a->channels, .format = a->format};
     SNDFILE *sf = open_write(fd, &info, path, err, errlen);
     if (!sf)
@@ -185,11 +251,9 @@ static int write_fd(int fd, const struct audio *a, const char *path, char *err, 
     for (int i = 0; i < AUDIO_NSTRINGS; i++)
         if (a->strings[i])
             (void)sf_set_string(sf, SF_STR_FIRST + i, a->strings[i]); /* not every format can */
-    int rc = 0;
-    if (write_frames(sf, a) != (sf_count_t)a->frames) {
-        snprintf(err, errlen, "%s: %s", path, sf_strerror(sf));
-        rc = -1;
-    }
+    int rc = write_samples(sf, a, clipped);
+    if (rc)
+        snprintf(err, errlen, "%s: %s", path, sf_error(sf) ? sf_strerror(sf) : strerror(ENOMEM));
     int closed = sf_close(sf);
     if (!rc && closed != 0) {
         snprintf(err, errlen, "%s: %s", path, sf_error_number(closed));
@@ -209,8 +273,10 @@ static int check_writable_format(const struct audio *a, const char *path, char *
     return -1;
 }
 
-int audio_write(const char *path, const struct audio *a, char *err, size_t errlen) {
+int audio_write(const char *path, const struct audio *a, size_t *clipped, char *err,
+                size_t errlen) {
     char tmp[4096];
+    size_t n_clipped = 0;
     if (check_writable_format(a, path, err, errlen))
         return -1;
     if (temp_name(path, tmp, sizeof tmp)) {
@@ -223,7 +289,9 @@ int audio_write(const char *path, const struct audio *a, char *err, size_t errle
         return -1;
     }
     fchmod(fd, 0644);
-    int rc = write_fd(fd, a, path, err, errlen);
+    int rc = write_fd(fd, a, path, &n_clipped, err, errlen);
+    if (clipped)
+        *clipped = n_clipped;
     if (close(fd) != 0 && !rc) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         rc = -1;

@@ -7,14 +7,18 @@
  * double otherwise (PCM_32, ALAC_32, DOUBLE): `is_double` says which.
  *
  * audio_write writes the same major format, subtype, endianness, channels and sample rate, and
- * copies the text strings (title, artist...). libsndfile converts the samples to the subtype:
- * integer subtypes with clipping on (SFC_SET_CLIPPING), so a value beyond full scale becomes
- * the largest or smallest integer instead of wrapping around (libsndfile 1.2 also converts
- * exactly back to the integers read only with clipping on: without it, it scales by 2^(b-1)-1
- * on write but 2^(b-1) on read). FLOAT and DOUBLE subtypes store values beyond 1.0 unchanged.
- * WAV's PEAK chunk is not written (it carries the time of writing), so the bytes written are a
- * function of the samples and the format alone, except for Ogg containers (a random stream
- * serial number). Not copied: other chunks (cue points, loops, broadcast and cart data).
+ * copies the text strings (title, artist...). Integer PCM subtypes (8, 16, 24, 32 bits) hold
+ * multiples of 2^-(b-1) in [-1, 1 - 2^-(b-1)]: audio_write rounds each sample to the nearest
+ * of them (ties to even) and clamps it to that range, so noise beyond full scale clips instead
+ * of wrapping around, and a sample read and written unchanged keeps its integer. libsndfile
+ * alone does neither: without SFC_SET_CLIPPING it scales by 2^(b-1) - 1 on write (2^(b-1) on
+ * read: every value moves) and wraps; with it, it truncates towards -infinity (a bias of half
+ * a step). audio_write hands it exact multiples, clipping on, which it converts exactly (the
+ * tests check this for WAV, AIFF and FLAC). Other subtypes (FLOAT and DOUBLE, which keep
+ * values beyond 1.0; a-law, u-law, ADPCM, ALAC, lossy codecs) are converted by libsndfile,
+ * clipping on. WAV's PEAK chunk is not written (it carries the time of writing), so the bytes
+ * written are a function of the samples and the format alone, except for Ogg containers (a
+ * random stream serial number). Not copied: other chunks (cue points, loops, broadcast data).
  *
  * Atomic: audio_write writes a temporary file beside the final name (".NAME.tmp.XXXXXX" in the
  * same folder) and renames it into place; on any error the temporary file is removed and an
@@ -49,8 +53,9 @@ size_t audio_samples(const struct audio *a);
 /* Reads the whole of path into a (which the caller frees with audio_free, also on failure). */
 int audio_read(const char *path, struct audio *a, char *err, size_t errlen);
 
-/* Writes a to path atomically, in a's format. */
-int audio_write(const char *path, const struct audio *a, char *err, size_t errlen);
+/* Writes a to path atomically, in a's format; *clipped (when clipped is not NULL) receives the
+ * number of samples clamped to full scale (integer PCM only; 0 for other subtypes). */
+int audio_write(const char *path, const struct audio *a, size_t *clipped, char *err, size_t errlen);
 
 /* "WAV (Microsoft) / Signed 16 bit PCM" from libsndfile's names, into buf; returns buf. */
 const char *audio_format_name(int format, char *buf, size_t len);
