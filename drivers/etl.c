@@ -43,25 +43,23 @@ static int add_noise(struct etl_file *f, struct audio *a, const struct etl_noise
     return rc ? -1 : 0;
 }
 
-int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s) {
+int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, struct audio *a) {
     double t0 = omp_get_wtime();
     struct stat st;
     f->in_bytes = stat(f->in_path, &st) == 0 ? (long long)st.st_size : 0;
     f->samples = f->clipped = 0;
     f->err[0] = '\0';
-    struct audio a = {0};
     int rc = -1;
     if (!etl_basename(f->in_path))
         snprintf(f->err, sizeof f->err, "%s: not a file name", f->in_path);
     else
-        rc = audio_read(f->in_path, &a, f->err, sizeof f->err);
+        rc = audio_read(f->in_path, a, f->err, sizeof f->err);
     if (!rc) {
-        f->samples = audio_samples(&a);
-        rc = add_noise(f, &a, s);
+        f->samples = audio_samples(a);
+        rc = add_noise(f, a, s);
         if (!rc)
-            rc = audio_write(f->out_path, &a, &f->clipped, f->err, sizeof f->err);
+            rc = audio_write(f->out_path, a, &f->clipped, f->err, sizeof f->err);
     }
-    audio_free(&a);
     f->failed = rc != 0;
     f->seconds = omp_get_wtime() - t0;
     return rc;
@@ -77,19 +75,22 @@ static void file_done(struct etl_file *f, size_t *done, size_t n, etl_progress_f
     }
 }
 
-/* Files `threads` at a time, the kernel of each on one thread (its own nthreads-var). */
+/* Files `threads` at a time, the kernel of each on one thread (its own nthreads-var). Each
+ * thread reuses one sample buffer for its files. */
 static size_t files_in_parallel(struct etl_file *files, size_t n,
                                 const struct etl_noise_settings *s, etl_progress_fn progress,
                                 void *arg) {
     size_t failed = 0, done = 0;
 #pragma omp parallel num_threads(s->threads) reduction(+ : failed)
     {
+        struct audio a = {0};
         omp_set_num_threads(1);
 #pragma omp for schedule(dynamic, 1)
         for (size_t i = 0; i < n; i++) {
-            failed += etl_noise_file(&files[i], s) != 0;
+            failed += etl_noise_file(&files[i], s, &a) != 0;
             file_done(&files[i], &done, n, progress, arg);
         }
+        audio_free(&a);
     }
     return failed;
 }
@@ -97,11 +98,13 @@ static size_t files_in_parallel(struct etl_file *files, size_t n,
 static size_t files_in_turn(struct etl_file *files, size_t n, const struct etl_noise_settings *s,
                             etl_progress_fn progress, void *arg) {
     size_t failed = 0, done = 0;
+    struct audio a = {0};
     omp_set_num_threads(s->threads);
     for (size_t i = 0; i < n; i++) {
-        failed += etl_noise_file(&files[i], s) != 0;
+        failed += etl_noise_file(&files[i], s, &a) != 0;
         file_done(&files[i], &done, n, progress, arg);
     }
+    audio_free(&a);
     return failed;
 }
 

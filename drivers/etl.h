@@ -47,8 +47,11 @@ uint64_t etl_stream_of_name(const char *name);
  * file name ("", "a/", ".", ".."). Points into path. */
 const char *etl_basename(const char *path);
 
-/* Reads, adds noise to and writes one file with the kernel on the calling thread's team size. */
-int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s);
+struct audio;
+
+/* Reads, adds noise to and writes one file, the kernel on the calling thread's team size; a
+ * holds the samples (io/audio.h: zeroed, or used before, so its buffer is reused). */
+int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, struct audio *a);
 
 /* Called after each file with the number done so far. */
 typedef void (*etl_progress_fn)(size_t done, size_t total, const struct etl_file *f, void *arg);

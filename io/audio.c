@@ -54,19 +54,19 @@ static sf_count_t read_frames(SNDFILE *sf, struct audio *a, size_t n) {
     return sf_readf_float(sf, (float *)a->samples + off, (sf_count_t)n);
 }
 
-static int grow(struct audio *a, size_t *cap, const char *path, char *err, size_t errlen) {
-    size_t ch = (size_t)a->channels, want = *cap ? 2 * *cap : (size_t)1 << 16;
-    if (want > AUDIO_MAX_SAMPLES / ch) {
-        snprintf(err, errlen, "%s: more than %zu samples", path, AUDIO_MAX_SAMPLES);
-        return -1;
-    }
-    void *p = realloc(a->samples, want * ch * sample_size(a));
+/* Room for `frames` frames at a->samples: the buffer is kept when it is large enough, else
+ * grown (its content kept). The caller keeps frames x channels within AUDIO_MAX_SAMPLES. */
+static int reserve(struct audio *a, size_t frames, const char *path, char *err, size_t errlen) {
+    size_t bytes = frames * (size_t)a->channels * sample_size(a);
+    if (bytes <= a->capacity)
+        return 0;
+    void *p = realloc(a->samples, bytes);
     if (!p) {
         snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
         return -1;
     }
     a->samples = p;
-    *cap = want;
+    a->capacity = bytes;
     return 0;
 }
 
@@ -74,23 +74,28 @@ static int grow(struct audio *a, size_t *cap, const char *path, char *err, size_
  * truncated), else until the end, doubling the buffer as needed. */
 static int read_all(SNDFILE *sf, const char *path, struct audio *a, size_t known, char *err,
                     size_t errlen) {
-    size_t cap = 0;
+    size_t ch = (size_t)a->channels;
     if (known) {
-        a->samples = malloc(known * (size_t)a->channels * sample_size(a));
-        if (!a->samples) {
-            snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+        if (reserve(a, known, path, err, errlen))
             return -1;
-        }
         sf_count_t got = read_frames(sf, a, known);
         a->frames = got > 0 ? (size_t)got : 0;
     } else {
-        sf_count_t got = 1;
-        while (got > 0) {
-            if (a->frames == cap && grow(a, &cap, path, err, errlen))
-                return -1;
+        size_t cap = a->capacity / (ch * sample_size(a));
+        sf_count_t got;
+        do {
+            if (a->frames == cap) {
+                cap = cap < ((size_t)1 << 16) ? (size_t)1 << 16 : 2 * cap;
+                if (cap > AUDIO_MAX_SAMPLES / ch) {
+                    snprintf(err, errlen, "%s: more than %zu samples", path, AUDIO_MAX_SAMPLES);
+                    return -1;
+                }
+                if (reserve(a, cap, path, err, errlen))
+                    return -1;
+            }
             got = read_frames(sf, a, cap - a->frames);
             a->frames += got > 0 ? (size_t)got : 0;
-        }
+        } while (got > 0);
     }
     if (sf_error(sf) != SF_ERR_NO_ERROR) {
         snprintf(err, errlen, "%s: %s", path, sf_strerror(sf));
@@ -119,8 +124,20 @@ static int check_regular_file(const char *path, char *err, size_t errlen) {
     return 0;
 }
 
+static void free_strings(struct audio *a) {
+    for (int i = 0; i < AUDIO_NSTRINGS; i++) {
+        free(a->strings[i]);
+        a->strings[i] = NULL;
+    }
+}
+
 int audio_read(const char *path, struct audio *a, char *err, size_t errlen) {
+    void *samples = a->samples;
+    size_t capacity = a->capacity;
+    free_strings(a);
     memset(a, 0, sizeof *a);
+    a->samples = samples;
+    a->capacity = capacity;
     if (check_regular_file(path, err, errlen))
         return -1;
     SF_INFO info = {0};
@@ -183,28 +200,28 @@ static int pcm_bits(int format) {
 }
 
 /* dst = src rounded to the nearest multiple of 2^-(bits-1) (ties to even) and clamped to
- * [-1, 1 - 2^-(bits-1)]: exact in float up to 24 bits, in double up to 32. Returns the number
- * clamped. */
+ * [-1, 1 - 2^-(bits-1)]: exact in float up to 24 bits, in double up to 32 (the scales are
+ * powers of two). Returns the number clamped. */
 static size_t round_f32(float *dst, const float *src, size_t n, int bits) {
-    float scale = ldexpf(1.0f, bits - 1), hi = scale - 1.0f, lo = -scale;
+    float scale = ldexpf(1.0f, bits - 1), inv = 1.0f / scale, hi = scale - 1.0f, lo = -scale;
     size_t clipped = 0;
     for (size_t i = 0; i < n; i++) {
         float v = rintf(src[i] * scale);
         clipped += (v > hi) | (v < lo);
         v = v > hi ? hi : v < lo ? lo : v;
-        dst[i] = v / scale;
+        dst[i] = v * inv;
     }
     return clipped;
 }
 
 static size_t round_f64(double *dst, const double *src, size_t n, int bits) {
-    double scale = ldexp(1.0, bits - 1), hi = scale - 1.0, lo = -scale;
+    double scale = ldexp(1.0, bits - 1), inv = 1.0 / scale, hi = scale - 1.0, lo = -scale;
     size_t clipped = 0;
     for (size_t i = 0; i < n; i++) {
         double v = rint(src[i] * scale);
         clipped += (v > hi) | (v < lo);
         v = v > hi ? hi : v < lo ? lo : v;
-        dst[i] = v / scale;
+        dst[i] = v * inv;
     }
     return clipped;
 }
@@ -320,8 +337,6 @@ const char *audio_format_name(int format, char *buf, size_t len) {
 void audio_free(struct audio *a) {
     free(a->samples);
     a->samples = NULL;
-    for (int i = 0; i < AUDIO_NSTRINGS; i++) {
-        free(a->strings[i]);
-        a->strings[i] = NULL;
-    }
+    a->capacity = 0;
+    free_strings(a);
 }

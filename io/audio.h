@@ -40,7 +40,8 @@ struct audio {
     int sample_rate;   /* frames per second */
     size_t frames;     /* frames read; samples = frames * channels */
     int is_double;     /* samples are double (else float) */
-    void *samples;     /* frames * channels values, malloc'ed; NULL when there are none */
+    void *samples;     /* frames * channels values, malloc'ed (or NULL) */
+    size_t capacity;   /* bytes allocated at samples */
     char *strings[16]; /* SF_STR_TITLE .. SF_STR_GENRE, indexed from SF_STR_FIRST; NULL absent */
 };
 
@@ -50,7 +51,10 @@ struct audio {
 /* Samples in the file: frames * channels. */
 size_t audio_samples(const struct audio *a);
 
-/* Reads the whole of path into a (which the caller frees with audio_free, also on failure). */
+/* Reads the whole of path into a, which must be zeroed ({0}) or have been read into before:
+ * its sample buffer is reused when large enough (a batch of files then allocates, and
+ * page-faults, once per size instead of once per file). The caller frees a with audio_free,
+ * after a failure too. */
 int audio_read(const char *path, struct audio *a, char *err, size_t errlen);
 
 /* Writes a to path atomically, in a's format; *clipped (when clipped is not NULL) receives the

@@ -481,15 +481,20 @@ Test(audio, reads_as_float_or_double_by_subtype) {
     make_dir(dir);
     write_fixtures(dir);
     static const int want_double[NFIXTURES] = {0, 0, 0, 0, 1, 0, 0, 1};
+    struct audio a = {0}; /* one buffer for every file, reused or grown */
     for (size_t i = 0; i < NFIXTURES; i++) {
-        struct audio a;
         snprintf(path, sizeof path, "%s/%s", dir, fixtures[i].name);
         cr_assert_eq(audio_read(path, &a, err, sizeof err), 0, "%s", err);
         cr_expect_eq(a.is_double, want_double[i], "%s", fixtures[i].name);
         cr_expect_eq(a.frames, (size_t)fixtures[i].frames, "%s", fixtures[i].name);
         cr_expect_eq(audio_samples(&a), a.frames * (size_t)fixtures[i].channels);
-        audio_free(&a);
+        cr_expect_geq(a.capacity, audio_samples(&a) * (a.is_double ? 8 : 4));
     }
+    snprintf(path, sizeof path, "%s/none.wav", dir);
+    cr_expect_eq(audio_read(path, &a, err, sizeof err), -1);
+    cr_expect(strstr(err, "none.wav: No such file"), "%s", err);
+    audio_free(&a);
+    cr_expect_null(a.samples);
     char name[128];
     audio_format_name(SF_FORMAT_FLAC | SF_FORMAT_PCM_24, name, sizeof name);
     cr_expect(strstr(name, "FLAC") && strstr(name, "24"), "%s", name);
