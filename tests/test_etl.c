@@ -42,9 +42,9 @@ static const struct fixture fixtures[] = {
 };
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
 
-static void make_dir(char *tmpl) {
-    cr_assert_not_null(mkdtemp(tmpl), "mkdtemp");
-}
+/* Each test runs in its own process with its own folder, made by the suite's init and
+ * removed by its fini (also after a failed assertion). */
+static char test_dir[] = "/tmp/ompsweep-etl-XXXXXX";
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st;
@@ -53,9 +53,16 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return remove(path);
 }
 
-static void remove_tree(const char *dir) {
-    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+static void make_test_dir(void) {
+    cr_assert_not_null(mkdtemp(test_dir), "mkdtemp");
 }
+
+static void remove_test_dir(void) {
+    nftw(test_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+TestSuite(etl, .init = make_test_dir, .fini = remove_test_dir);
+TestSuite(audio, .init = make_test_dir, .fini = remove_test_dir);
 
 /* A 440 Hz tone at half scale plus a small deterministic wobble, per channel. */
 static double tone(long i, int ch, int rate) {
@@ -193,8 +200,8 @@ Test(etl, stream_is_fnv1a_of_the_file_name) {
 /* ---- outputs -------------------------------------------------------------------------------- */
 
 Test(etl, outputs_keep_format_subtype_channels_rate_and_frames) {
-    char in[] = "/tmp/ompsweep-etl-XXXXXX", out[600];
-    make_dir(in);
+    const char *in = test_dir;
+    char out[600];
     snprintf(out, sizeof out, "%s/out", in);
     write_fixtures(in);
     int rc = etl_noise(in, all_names(), NFIXTURES, out, "--sigma 0.01");
@@ -212,7 +219,6 @@ Test(etl, outputs_keep_format_subtype_channels_rate_and_frames) {
         cr_expect_eq(b.format, fixtures[i].format, "%s", fixtures[i].name);
     }
     cr_expect_eq(temp_files_in(out), 0);
-    remove_tree(in);
 }
 
 /* mean 0 and sd sigma of out - in, to 6 standard errors (n samples; quantisation adds
@@ -231,8 +237,8 @@ static void expect_noise_statistics(const double *x, const double *y, size_t n, 
 }
 
 Test(etl, added_noise_has_mean_0_and_sd_sigma) {
-    char in[] = "/tmp/ompsweep-etl-XXXXXX", out[600];
-    make_dir(in);
+    const char *in = test_dir;
+    char out[600];
     snprintf(out, sizeof out, "%s/out", in);
     write_fixtures(in);
     cr_assert_eq(etl_noise(in, all_names(), NFIXTURES, out, "--sigma 0.01 --seed 42"), 0, "%s",
@@ -246,7 +252,6 @@ Test(etl, added_noise_has_mean_0_and_sd_sigma) {
         free(x);
         free(y);
     }
-    remove_tree(in);
 }
 
 static struct noise_source source_of(const char *name, uint64_t seed) {
@@ -256,8 +261,8 @@ static struct noise_source source_of(const char *name, uint64_t seed) {
 
 /* Float and double files hold in + sigma z exactly: the kernel's values, bit for bit. */
 Test(etl, float_and_double_files_get_exactly_the_kernels_noise) {
-    char in[] = "/tmp/ompsweep-etl-XXXXXX", out[600];
-    make_dir(in);
+    const char *in = test_dir;
+    char out[600];
     snprintf(out, sizeof out, "%s/out", in);
     write_fixtures(in);
     const char *names[] = {"float_stereo.wav", "double_mono.wav"};
@@ -276,13 +281,12 @@ Test(etl, float_and_double_files_get_exactly_the_kernels_noise) {
     free(yf);
     free(xd);
     free(yd);
-    remove_tree(in);
 }
 
 /* With sigma 0 an integer file comes back with the very integers it holds. */
 Test(etl, sigma_zero_returns_integer_samples_unchanged) {
-    char in[] = "/tmp/ompsweep-etl-XXXXXX", out[600];
-    make_dir(in);
+    const char *in = test_dir;
+    char out[600];
     snprintf(out, sizeof out, "%s/out", in);
     write_fixtures(in);
     const char *names[] = {"pcm16_mono.wav",    "pcm16_stereo.flac", "pcm24_mono.flac",
@@ -296,7 +300,6 @@ Test(etl, sigma_zero_returns_integer_samples_unchanged) {
         free(x);
         free(y);
     }
-    remove_tree(in);
 }
 
 static double near_full_scale(long i, int ch, int rate) {
@@ -307,8 +310,8 @@ static double near_full_scale(long i, int ch, int rate) {
 /* Noise beyond full scale clips to the largest (smallest) 16-bit value instead of wrapping;
  * inside full scale the integer is the nearest to 32768 (in + sigma z), ties to even. */
 Test(etl, integer_samples_clip_at_full_scale) {
-    char in[] = "/tmp/ompsweep-etl-XXXXXX", out[600];
-    make_dir(in);
+    const char *in = test_dir;
+    char out[600];
     snprintf(out, sizeof out, "%s/out", in);
     const struct fixture fx = {"loud.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 2, 8000, 4000};
     write_audio(in, &fx, near_full_scale);
@@ -343,7 +346,6 @@ Test(etl, integer_samples_clip_at_full_scale) {
     cr_expect(strstr(out_text, line), "%s\nexpected: %s", out_text, line);
     free(x);
     free(y);
-    remove_tree(in);
 }
 
 /* ---- determinism ---------------------------------------------------------------------------- */
@@ -359,8 +361,8 @@ static void expect_same_outputs(const char *dir_a, const char *dir_b, const char
 
 /* 5 files: 1 thread, 2 and 3 (files in parallel), 5 (one file at a time, the kernel on 5). */
 Test(etl, same_bytes_at_any_thread_count) {
-    char in[] = "/tmp/ompsweep-etl-XXXXXX", ref[600];
-    make_dir(in);
+    const char *in = test_dir;
+    char ref[600];
     write_fixtures(in);
     snprintf(ref, sizeof ref, "%s/t1", in);
     cr_assert_eq(etl_noise(in, all_names(), NFIXTURES, ref, "--sigma 0.1 --threads 1"), 0, "%s",
@@ -374,13 +376,12 @@ Test(etl, same_bytes_at_any_thread_count) {
         cr_assert_eq(etl_noise(in, all_names(), NFIXTURES, dir, opt), 0, "%s", out_text);
         expect_same_outputs(ref, dir, what);
     }
-    remove_tree(in);
 }
 
 /* A file's output depends on its name only: not on the order, the other files, or its folder. */
 Test(etl, same_bytes_in_any_order_and_alone) {
-    char in[] = "/tmp/ompsweep-etl-XXXXXX", ref[600], rev[600], alone[600], moved[600];
-    make_dir(in);
+    const char *in = test_dir;
+    char ref[600], rev[600], alone[600], moved[600];
     write_fixtures(in);
     snprintf(ref, sizeof ref, "%s/ref", in);
     snprintf(rev, sizeof rev, "%s/rev", in);
@@ -411,14 +412,13 @@ Test(etl, same_bytes_in_any_order_and_alone) {
     snprintf(a, sizeof a, "%s/pcm16_mono.wav", ref);
     snprintf(b, sizeof b, "%s/pcm16_mono.wav", out2);
     cr_expect(same_bytes(a, b), "the same file in another folder got other noise");
-    remove_tree(in);
 }
 
 /* ---- failures ------------------------------------------------------------------------------- */
 
 Test(etl, bad_files_are_skipped_and_the_others_written) {
-    char in[] = "/tmp/ompsweep-etl-XXXXXX", out[600], path[700];
-    make_dir(in);
+    const char *in = test_dir;
+    char out[600], path[700];
     snprintf(out, sizeof out, "%s/out", in);
     write_fixtures(in);
     snprintf(path, sizeof path, "%s/text.wav", in);
@@ -440,14 +440,13 @@ Test(etl, bad_files_are_skipped_and_the_others_written) {
         snprintf(path, sizeof path, "%s/%s", out, fixtures[good[i]].name);
         cr_expect_eq(access(path, F_OK), 0, "%s was not written", path);
     }
-    remove_tree(in);
 }
 
 /* A write that fails (a format libsndfile cannot write; a folder that does not exist) leaves
  * neither the output nor a temporary file; one that succeeds rounds and clips 16-bit PCM. */
 Test(audio, failed_write_leaves_nothing_and_pcm_is_rounded_and_clipped) {
-    char dir[] = "/tmp/ompsweep-etl-XXXXXX", path[600], err[512];
-    make_dir(dir);
+    const char *dir = test_dir;
+    char path[600], err[512];
     float samples[4] = {0.25f, 1.5f, -2.0f, 2.5f / 32768.0f};
     size_t clipped = 99;
     struct audio a = {.format = SF_FORMAT_WAV | SF_FORMAT_VORBIS,
@@ -473,12 +472,11 @@ Test(audio, failed_write_leaves_nothing_and_pcm_is_rounded_and_clipped) {
     const int want[4] = {8192 << 16, 32767 << 16, -32768 * 65536, 2 << 16};
     cr_expect_arr_eq(v, want, sizeof want);
     free(v);
-    remove_tree(dir);
 }
 
 Test(audio, reads_as_float_or_double_by_subtype) {
-    char dir[] = "/tmp/ompsweep-etl-XXXXXX", path[600], err[512];
-    make_dir(dir);
+    const char *dir = test_dir;
+    char path[600], err[512];
     write_fixtures(dir);
     static const int want_double[NFIXTURES] = {0, 0, 0, 0, 1, 0, 0, 1};
     struct audio a = {0}; /* one buffer for every file, reused or grown */
@@ -498,7 +496,6 @@ Test(audio, reads_as_float_or_double_by_subtype) {
     char name[128];
     audio_format_name(SF_FORMAT_FLAC | SF_FORMAT_PCM_24, name, sizeof name);
     cr_expect(strstr(name, "FLAC") && strstr(name, "24"), "%s", name);
-    remove_tree(dir);
 }
 
 /* ---- the command line ----------------------------------------------------------------------- */
@@ -552,8 +549,8 @@ static const struct {
 };
 
 Test(etl, usage_errors_exit_2_name_the_argument_and_write_nothing) {
-    char d[] = "/tmp/ompsweep-etl-XXXXXX", empty[600], path[700];
-    make_dir(d);
+    const char *d = test_dir;
+    char empty[600], path[700];
     write_fixtures(d);
     snprintf(empty, sizeof empty, "%s/empty", d);
     cr_assert_eq(mkdir(empty, 0777), 0);
@@ -574,5 +571,4 @@ Test(etl, usage_errors_exit_2_name_the_argument_and_write_nothing) {
     SF_INFO info;
     free(read_samples(d, "pcm16_mono.wav", 2, &info));
     cr_expect_eq(info.frames, fixtures[0].frames);
-    remove_tree(d);
 }
