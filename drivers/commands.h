@@ -31,5 +31,6 @@ int cmd_overhead(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_report(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_ae(int argc, char **argv, int full_argc, char **full_argv);
+int cmd_etl(int argc, char **argv, int full_argc, char **full_argv);
 
 #endif

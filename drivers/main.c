@@ -22,7 +22,8 @@ static void usage(FILE *f) {
                "  overhead        measure what OpenMP constructs and schedules cost (EPCC)\n"
                "  breakeven K,..  find the smallest size at which N threads beat 1\n"
                "  report DIR      a Markdown report with plots from a folder of results\n"
-               "  ae FILE.tradb.. acoustic-emission features of every hit of tradb files\n\n"
+               "  ae FILE.tradb.. acoustic-emission features of every hit of tradb files\n"
+               "  etl noise IN... add reproducible noise to audio files, in parallel\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
 }
 
@@ -75,10 +76,15 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(int, char **, int, char **);
-    } pinned[] = {{"info", cmd_info},           {"run", cmd_run},
-                  {"ceilings", cmd_ceilings},   {"cachemap", cmd_cachemap},
-                  {"chunkmap", cmd_chunkmap},   {"overhead", cmd_overhead},
-                  {"breakeven", cmd_breakeven}, {"ae", cmd_ae}};
+    } pinned[] = {{"info", cmd_info},
+                  {"run", cmd_run},
+                  {"ceilings", cmd_ceilings},
+                  {"cachemap", cmd_cachemap},
+                  {"chunkmap", cmd_chunkmap},
+                  {"overhead", cmd_overhead},
+                  {"breakeven", cmd_breakeven},
+                  {"ae", cmd_ae},
+                  {"etl", cmd_etl}};
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
         if (strcmp(cmd, pinned[i].name) == 0) {
             pin_by_default(argv);

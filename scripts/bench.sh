@@ -53,6 +53,15 @@ for w in spline:3 expsum:11 dot_1e5:11 dot_1e7:11 matmul_2000:5 noise:7 add_1e7:
   $py scripts/bench_python.py "${w%%:*}" "${w##*:}" | tee -a "$out/python.txt"
 done
 
+# The ETL example (docs/etl.md): 24 four-minute WAVs get noise from ompsweep at 1 and all
+# threads and from the numpy + soundfile pipeline; its own CSV, JSON and ratios in etl/.
+echo "== etl noise"
+mkdir -p "$out/etl"
+if ! scripts/bench_etl.sh "$out/etl" "$bin" | tee "$out/etl/bench_etl.txt"; then
+  echo "bench: the etl benchmark failed" >&2
+  failed=1
+fi
+
 echo "== ratios and targets"
 $py scripts/bench_report.py "$out" | tee "$out/ratios.txt"
 echo "(results in $out)"

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The ETL benchmark (docs/etl.md): 24 four-minute 44.1 kHz mono 16-bit sine WAVs get Gaussian
+# noise, by `ompsweep etl noise` at 1 thread and at all CPUs, and by the serial numpy +
+# soundfile pipeline a Python user would write (scripts/etl_noise.py), in the same run,
+# interleaved (1 thread, all threads, Python; again), a few repetitions each. Times are wall
+# clock of the whole command (start-up, reading, noise, writing). Inputs and outputs live in a
+# temporary folder, so reads come from the page cache: this measures the processing, not the
+# disk. Writes OUTDIR/etl.csv (every run) and OUTDIR/etl.json (the machine's context, the
+# settings, the medians and the ratios) and prints the medians and ratios.
+#
+# usage: scripts/bench_etl.sh [--files N] [--seconds S] [--reps R] OUTDIR [OMPSWEEP]
+#   --files N    input files (default 24)       --seconds S  length of each (default 240)
+#   --reps R     repetitions of each command (default 3)
+# Nothing else should run on the machine meanwhile.
+set -euo pipefail
+files=24 seconds=240 reps=3 sigma=0.01 seed=0
+usage() { sed -n '11,13s/^# \{0,1\}//p' "$0"; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --files) files=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    -*) echo "bench_etl.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+[ $# -ge 1 ] || { usage >&2; exit 2; }
+mkdir -p "$1"
+out=$(realpath "$1")
+bin=$(realpath "${2:-build/ompsweep}")
+cd "$(dirname "$0")/.."
+py=/usr/bin/python3 # Debian's: numpy and soundfile (a pyenv python3 may have neither)
+cpus=$(nproc)
+threads="1"
+[ "$cpus" -gt 1 ] && threads="1 $cpus"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ompsweep-bench-etl.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+echo "== generating $files sine WAVs of $seconds s (44.1 kHz, mono, 16-bit)"
+$py scripts/etl_make_sines.py "$work/in" --files "$files" --seconds "$seconds"
+inputs=("$work"/in/*.wav)
+in_bytes=$(du -cb "${inputs[@]}" | tail -1 | cut -f1)
+
+csv="$work/etl.csv" # moved into OUTDIR at the end: no partial results
+echo "tool,threads,rep,seconds,files,input_bytes" >"$csv"
+# timed TOOL THREADS REP CMD...: one run into a fresh output folder, a CSV row.
+timed() {
+  local tool=$1 t=$2 rep=$3
+  shift 3
+  rm -rf "$work/out"
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >"$work/last.txt"
+  t1=$(date +%s.%N)
+  local s
+  s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+  echo "$tool,$t,$rep,$s,$files,$in_bytes" >>"$csv"
+  printf '%-8s threads=%-3s rep %d: %s s   %s\n' "$tool" "$t" "$rep" "$s" "$(cat "$work/last.txt")"
+}
+
+identical=yes
+for rep in $(seq 1 "$reps"); do
+  for t in $threads; do
+    timed ompsweep "$t" "$rep" "$bin" etl noise "${inputs[@]}" -o "$work/out" \
+      --sigma "$sigma" --seed "$seed" --threads "$t"
+    if [ "$rep" = 1 ]; then # the bytes must not depend on the threads
+      if [ "$t" = 1 ]; then
+        mv "$work/out" "$work/ref"
+      elif ! diff -rq "$work/ref" "$work/out" >/dev/null; then
+        identical=no
+        echo "bench_etl.sh: outputs at $t threads differ from 1 thread" >&2
+      fi
+    fi
+  done
+  timed python 1 "$rep" $py scripts/etl_noise.py "${inputs[@]}" -o "$work/out" \
+    --sigma "$sigma" --seed "$seed"
+done
+
+"$bin" info --json >"$work/context.json"
+$py - "$csv" "$work/context.json" "$out/etl.json" "$files" "$seconds" "$sigma" "$reps" \
+  "$cpus" "$identical" <<'EOF'
+import csv, json, statistics, sys
+rows_path, ctx_path, json_path, files, seconds, sigma, reps, cpus, identical = sys.argv[1:]
+rows = list(csv.DictReader(open(rows_path)))
+med = {}
+for key in sorted({(r["tool"], int(r["threads"])) for r in rows}):
+    med[key] = statistics.median(float(r["seconds"]) for r in rows
+                                 if (r["tool"], int(r["threads"])) == key)
+in_bytes = int(rows[0]["input_bytes"])
+samples = int(files) * round(float(seconds) * 44100)
+cpus = int(cpus)
+one, full, python = med[("ompsweep", 1)], med[("ompsweep", cpus)], med[("python", 1)]
+ratios = {
+    f"ompsweep_{cpus}t_speedup_vs_1t": one / full,
+    "python_over_ompsweep_1t": python / one,
+    f"python_over_ompsweep_{cpus}t": python / full,
+}
+medians = [{"tool": t, "threads": n, "median_s": s, "mb_per_s": in_bytes / 1e6 / s,
+            "msamples_per_s": samples / 1e6 / s} for (t, n), s in med.items()]
+for m in medians:
+    print(f"{m['tool']:8s} threads={m['threads']:<3d} median {m['median_s']:.3f} s  "
+          f"{m['mb_per_s']:.1f} MB/s  {m['msamples_per_s']:.1f} M samples/s")
+for k, v in ratios.items():
+    print(f"{k}: {v:.2f}")
+print(f"outputs identical at 1 and {cpus} threads: {identical}")
+doc = {"schema": "ompsweep-bench-etl-1",
+       "context": json.load(open(ctx_path))["context"],
+       "settings": {"files": int(files), "seconds_per_file": float(seconds),
+                    "sample_rate": 44100, "channels": 1, "subtype": "PCM_16",
+                    "input_bytes": in_bytes, "samples": samples, "sigma": float(sigma),
+                    "reps": int(reps), "cpus": cpus},
+       "medians": medians, "ratios": ratios,
+       "identical_across_threads": identical == "yes"}
+with open(json_path + ".tmp", "w") as f:
+    json.dump(doc, f, indent=2)
+EOF
+mv "$out/etl.json.tmp" "$out/etl.json"
+mv "$csv" "$out/etl.csv"
+echo "(results in $out/etl.csv and $out/etl.json)"
+[ "$identical" = yes ]
