@@ -4,16 +4,16 @@
 # soundfile pipeline a Python user would write (scripts/etl_noise.py), in the same run,
 # interleaved (1 thread, all threads, Python; again), a few repetitions each. Times are wall
 # clock of the whole command (start-up, reading, noise, writing). Inputs and outputs live in a
-# temporary folder, so reads come from the page cache: this measures the processing, not the
-# disk. Writes OUTDIR/etl.csv (every run) and OUTDIR/etl.json (the machine's context, the
+# temporary folder in memory (/dev/shm unless TMPDIR is set): this measures the processing,
+# not the disk. Writes OUTDIR/etl.csv (every run) and OUTDIR/etl.json (the machine's context, the
 # settings, the medians and the ratios) and prints the medians and ratios.
 #
 # usage: scripts/bench_etl.sh [--files N] [--seconds S] [--reps R] OUTDIR [OMPSWEEP]
 #   --files N    input files (default 24)       --seconds S  length of each (default 240)
-#   --reps R     repetitions of each command (default 3)
+#   --reps R     repetitions of each command (default 5)
 # Nothing else should run on the machine meanwhile.
 set -euo pipefail
-files=24 seconds=240 reps=3 sigma=0.01 seed=0
+files=24 seconds=240 reps=5 sigma=0.01 seed=0
 usage() { sed -n '11,13s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -35,7 +35,11 @@ cpus=$(nproc)
 threads="1"
 [ "$cpus" -gt 1 ] && threads="1 $cpus"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ompsweep-bench-etl.XXXXXX")
+# In memory (tmpfs) where there is one: writing 0.5 GB per run to a disk makes the page
+# cache's write-back part of the timing, which varies by 2x from run to run.
+tmp=${TMPDIR:-/tmp}
+[ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && tmp=/dev/shm
+work=$(mktemp -d "$tmp/ompsweep-bench-etl.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 echo "== generating $files sine WAVs of $seconds s (44.1 kHz, mono, 16-bit)"
 $py scripts/etl_make_sines.py "$work/in" --files "$files" --seconds "$seconds"

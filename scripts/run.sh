@@ -4,7 +4,8 @@
 #   1. the ceilings: peak FLOP/s, STREAM triad and read bandwidth (the roofline);
 #   2. thread sweeps of the main kernels, 1 thread to 2x the CPUs (oversubscription shows),
 #      every point validated against its serial reference and read against the ceilings;
-#   3. the chunk map of spline_expsum (threads x schedule x chunk, the classic table);
+#   3. the chunk maps of spline_expsum (threads x schedule x chunk, the classic table) and of
+#      ae_features (hits per chunk, as the acoustic-emission batch job tunes it);
 #   4. the cache map of a streaming kernel (working set from inside L1 to 4x the L3);
 #   5. OpenMP overheads (EPCC-style) and the break-even size of each main kernel;
 # and ends with `ompsweep report`, which fits the scaling models and draws the plots.
@@ -60,6 +61,8 @@ step ceilings ceilings --json "$out/ceilings.json" --quiet
     $(files run-gemm)
   step chunkmap-spline_expsum chunkmap spline_expsum --threads "$threads" --samples 5 --quiet \
     $(files chunkmap-spline_expsum)
+  step chunkmap-ae_features chunkmap ae_features --threads "$threads" --samples 5 --quiet \
+    $(files chunkmap-ae_features)
   step cachemap-stream_triad cachemap stream_triad --samples 5 --min-time 10ms --quiet \
     $(files cachemap-stream_triad)
   step overhead overhead --quiet $(files overhead)
