@@ -19,13 +19,13 @@ set ytics ('1' 0, '2' 1, '4*' 2)
 set xlabel 'chunk: bytes of input per chunk (log scale)'
 set ylabel 'threads (* more than the CPUs)'
 set cblabel 'speed / best speed at the same thread count'
-set cbrange [0.45:1]
+set cbrange [0.5:1]
 set palette defined (0 '#440154', 0.5 '#21908d', 1 '#fde725')
 set style fill solid 1.0 noborder
 unset key
 plot 'chunkmap-spline_expsum-omp_points-dynamic-1M.dat' index 0 using 1:2:3:4:5:6:7 with boxxyerror lc palette, \
-  'chunkmap-spline_expsum-omp_points-dynamic-1M.dat' index 0 using 1:2:($7 < 0.725 ? sprintf($8 > 0 ? '%.2f ★ best' : '%.2f', $7) : '') with labels tc rgb 'white', \
-  'chunkmap-spline_expsum-omp_points-dynamic-1M.dat' index 0 using 1:2:($7 >= 0.725 ? sprintf($8 > 0 ? '%.2f ★ best' : '%.2f', $7) : '') with labels tc rgb 'black'
+  'chunkmap-spline_expsum-omp_points-dynamic-1M.dat' index 0 using 1:2:($7 < 0.75 ? sprintf($8 > 0 ? '%.2f ★ best' : '%.2f', $7) : '') with labels tc rgb 'white', \
+  'chunkmap-spline_expsum-omp_points-dynamic-1M.dat' index 0 using 1:2:($7 >= 0.75 ? sprintf($8 > 0 ? '%.2f ★ best' : '%.2f', $7) : '') with labels tc rgb 'black'
 set terminal pngcairo size 960,600 noenhanced font 'sans,11'
 set output png_out
 replot

@@ -14,7 +14,7 @@ set arrow from 2, graph 0 to 2, graph 1 nohead dt 3 lc rgb 'gray40'
 set label 'cores' at 2, graph 0.96 right offset -0.5, 0 tc rgb 'gray40'
 set key bottom left box opaque
 set ylabel 'parallel efficiency = speedup / threads'
-set yrange [0:1.65583]
+set yrange [0:1.5493]
 plot 1 title 'ideal: efficiency 1' dt 2 lc rgb 'black', \
   'sweep-expsum-10M-efficiency.dat' index 0 using 1:($6 == 0 ? $4 : NaN):5 with yerrorbars pt 7 lc rgb '#0072B2' title 'omp', \
   'sweep-expsum-10M-efficiency.dat' index 0 using 1:($6 == 1 ? $4 : NaN) with points pt 6 ps 1.5 lc rgb '#0072B2' notitle, \

@@ -18,10 +18,10 @@ set yrange [0:*]
 plot x title 'ideal: speedup = threads' dt 2 lc rgb 'black', \
   'sweep-gemm-1k-speedup.dat' index 0 using 1:($6 == 0 ? $2 : NaN):3 with yerrorbars pt 7 lc rgb '#0072B2' title 'omp', \
   'sweep-gemm-1k-speedup.dat' index 0 using 1:($6 == 1 ? $2 : NaN) with points pt 6 ps 1.5 lc rgb '#0072B2' notitle, \
-  'sweep-gemm-1k-speedup.dat' index 1 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'Amdahl fit: f = 0.0940 ± 0.073', \
+  'sweep-gemm-1k-speedup.dat' index 1 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'Amdahl fit: f = 0.1198 ± 0.034', \
   'sweep-gemm-1k-speedup.dat' index 2 using 1:($6 == 0 ? $2 : NaN):3 with yerrorbars pt 7 lc rgb '#D55E00' title 'blas', \
   'sweep-gemm-1k-speedup.dat' index 2 using 1:($6 == 1 ? $2 : NaN) with points pt 6 ps 1.5 lc rgb '#D55E00' notitle, \
-  'sweep-gemm-1k-speedup.dat' index 3 using 1:2 with lines lw 2 lc rgb '#D55E00' title 'Amdahl fit: f = 0.0366 ± 0.026', \
+  'sweep-gemm-1k-speedup.dat' index 3 using 1:2 with lines lw 2 lc rgb '#D55E00' title 'Amdahl fit: f = 0.0298 ± 0.031', \
   NaN with points pt 6 ps 1.5 lc rgb 'black' title 'open: more threads than CPUs (not fitted)'
 set terminal pngcairo size 960,600 noenhanced font 'sans,11'
 set output png_out
