@@ -40,6 +40,19 @@ static inline int dir_is_empty(const char *dir) {
     return empty;
 }
 
+/* Entries of dir that look like a temporary output (".tmp." in the name, as outfile.h and the
+ * etl writer make them): a failed or finished command must leave none. */
+static inline int temp_files_in(const char *dir) {
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    if (d)
+        closedir(d);
+    return n;
+}
+
 /* One bad command line: it must exit 2, say `expect`, and leave nothing in dir. */
 static inline void expect_usage_error(const char *args, const char *expect, const char *dir) {
     static char out[1 << 16];

@@ -135,18 +135,6 @@ static int same_bytes(const char *a, const char *b) {
     return same;
 }
 
-/* Entries of dir that look like a temporary output. */
-static int temp_files_in(const char *dir) {
-    DIR *d = opendir(dir);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    if (d)
-        closedir(d);
-    return n;
-}
-
 static int entries_in(const char *dir) {
     DIR *d = opendir(dir);
     int n = 0;

@@ -1,6 +1,8 @@
 /* ompsweep report on synthetic results of every kind (thread sweep, weak scaling, chunk map,
  * cache map with and without knees, overhead, break-even, ceilings), made from known models so
  * the fitted and explained numbers can be checked against the models, and on bad input. */
+#include "cli_support.h"
+
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <math.h>
@@ -350,17 +352,6 @@ static double cell_after(const char *md, const char *from, const char *row, int 
     return strtod(at, NULL);
 }
 
-static int count_tmp_files(const char *dir) {
-    DIR *d = opendir(dir);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    if (d)
-        closedir(d);
-    return n;
-}
-
 /* Every image the report links exists and is not empty; returns how many there are. */
 static int check_links(const char *dir, const char *md, const char *ext) {
     char pattern[16], plots[512];
@@ -425,7 +416,7 @@ Test(report, every_section_from_synthetic_results, .timeout = 60) {
     snprintf(kf, sizeof kf, "| 2 | %.4f | %.4f |", true_f, true_f2);
     cr_expect(strstr(md, kf), "no Karp-Flatt row '%s'", kf);
     cr_expect(strstr(md, "| 12 * |"), "the oversubscribed row is marked");
-    cr_expect_eq(count_tmp_files(dir), 0);
+    cr_expect_eq(temp_files_in(dir), 0);
     remove_dir(dir);
 }
 
@@ -501,7 +492,7 @@ Test(report, plots_exist_and_png_can_be_left_out, .timeout = 60) {
     snprintf(path, sizeof path, "%s/plots", dir);
     cr_expect_gt(file_size(path, "roofline.gp"), 0);
     cr_expect_gt(file_size(path, "roofline.dat"), 0);
-    cr_expect_eq(count_tmp_files(path), 0, "temporary plot files left");
+    cr_expect_eq(temp_files_in(path), 0, "temporary plot files left");
     char args[1024];
     snprintf(args, sizeof args, "%s --no-png -o %s/svg/report.md", dir, dir);
     cr_assert_eq(run_report(NULL, args, out, sizeof out), 0, "%s", out);
@@ -630,7 +621,7 @@ Test(report, malformed_results_exit_1_and_leave_nothing) {
         cr_expect(strstr(out, cases[i].expect), "said:\n%s\nexpected: %s", out, cases[i].expect);
         cr_expect_not(dir_has(dir, "report.md"), "report.md written for %s", cases[i].name);
         cr_expect_not(dir_has(dir, "plots"), "plots written for %s", cases[i].name);
-        cr_expect_eq(count_tmp_files(dir), 0);
+        cr_expect_eq(temp_files_in(dir), 0);
         remove_dir(dir);
     }
 }
@@ -690,7 +681,7 @@ Test(report, a_failing_gnuplot_is_reported_and_leaves_no_image, .timeout = 60) {
     cr_expect(strstr(md, "plot not drawn: gnuplot failed"));
     snprintf(path, sizeof path, "%s/plots", dir);
     cr_expect_lt(file_size(path, "sweep-synth-1M-speedup.svg"), 0);
-    cr_expect_eq(count_tmp_files(path), 0, "temporary outputs removed");
+    cr_expect_eq(temp_files_in(path), 0, "temporary outputs removed");
     remove_dir(dir);
 }
 
