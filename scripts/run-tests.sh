@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test binary given and ends with one line: "tests: N passed, M failed".
+# Runs every test binary given and ends with one line: "tests: N passed, M failed" (and
+# ", K skipped" when a test skipped itself, e.g. without the real data of ../shared).
 # Each binary is a Criterion suite; its "Synthesis" line gives its counts. A binary that
 # crashes or prints no synthesis counts as one failure.
 set -u
-passed=0 failed=0 status=0
+passed=0 failed=0 skipped=0 status=0
 for t in "$@"; do
   echo "== $t"
-  out=$("$t" --jobs=2 2>&1)
+  out=$("$t" --jobs=2 --verbose 2>&1) # verbose: the [SKIP] lines, with their reasons
   rc=$?
-  printf '%s\n' "$out" | grep -v '^\[----\]' | tail -n 40
+  printf '%s\n' "$out" | grep -vE '^\[(----|RUN |PASS)\]' | tail -n 40
+  skipped=$((skipped + $(printf '%s\n' "$out" | grep -c '^\[SKIP\]')))
   syn=$(printf '%s\n' "$out" | grep -E 'Synthesis: Tested: [0-9]+' | tail -n 1)
   if [ -z "$syn" ]; then
     failed=$((failed + 1)); status=1
@@ -22,6 +24,6 @@ for t in "$@"; do
   passed=$((passed + p)); failed=$((failed + f))
   [ "$rc" -ne 0 ] && status=1
 done
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
 [ "$failed" -eq 0 ] || status=1
 exit $status
