@@ -5,6 +5,7 @@
 #include "ae_extract.h"
 #include "cli.h"
 #include "outfile.h"
+#include "sweep.h"
 
 #include <getopt.h>
 #include <omp.h>
@@ -42,20 +43,6 @@ struct ae_args {
     int quiet;
 };
 
-static int parse_kind(const char *s, omp_sched_t *kind) {
-    static const struct {
-        const char *name;
-        omp_sched_t kind;
-    } kinds[] = {
-        {"static", omp_sched_static}, {"dynamic", omp_sched_dynamic}, {"guided", omp_sched_guided}};
-    for (size_t i = 0; i < 3; i++)
-        if (strcmp(s, kinds[i].name) == 0) {
-            *kind = kinds[i].kind;
-            return 0;
-        }
-    return -1;
-}
-
 static int parse_option(int c, const char *arg, struct ae_args *a) {
     char err[CLI_ERRLEN];
     switch (c) {
@@ -67,9 +54,10 @@ static int parse_option(int c, const char *arg, struct ae_args *a) {
             return command_usage_error("ae", "--threads: %s", err);
         return 0;
     case 's':
-        if (parse_kind(arg, &a->kind))
+        if (sweep_parse_schedule(arg) < 0)
             return command_usage_error("ae", "--schedule: '%s' is not static, dynamic or guided",
                                        arg);
+        a->kind = sweep_omp_kind(sweep_parse_schedule(arg));
         return 0;
     case 'c':
         if (cli_parse_count(arg, 0, 1 << 30, &a->chunk, err, sizeof err))

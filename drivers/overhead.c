@@ -239,12 +239,6 @@ static long calibrate(struct bench *b, int construct, double min_time) {
     return reps;
 }
 
-static omp_sched_t omp_kind(int schedule) {
-    return schedule == SCHED_DYNAMIC  ? omp_sched_dynamic
-           : schedule == SCHED_GUIDED ? omp_sched_guided
-                                      : omp_sched_static;
-}
-
 /* libgomp may give a smaller team than asked (OMP_THREAD_LIMIT): the numbers would lie. */
 static int team_size(int threads) {
     int got = 0;
@@ -329,7 +323,7 @@ int overhead_measure(const struct overhead_settings *s, int construct, int threa
         return -1;
     }
     if (construct == OVERHEAD_SCHEDULE)
-        omp_set_schedule(omp_kind(schedule), chunk);
+        omp_set_schedule(sweep_omp_kind(schedule), chunk);
     struct bench b = {
         .steps = s->delay_steps, .threads = threads, .iters_per_thread = s->iters_per_thread};
     b.slot = aligned_alloc(64, (size_t)threads * sizeof *b.slot);

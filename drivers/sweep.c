@@ -22,7 +22,7 @@ int sweep_parse_schedule(const char *name) {
     return -1;
 }
 
-static omp_sched_t omp_kind(int schedule) {
+omp_sched_t sweep_omp_kind(int schedule) {
     switch (schedule) {
     case SCHED_DYNAMIC:
         return omp_sched_dynamic;
@@ -89,7 +89,7 @@ static void set_icvs(const struct sweep_plan *plan, const struct point_spec *ps,
     pt->chunk_items = (long long)(pt->chunk_iterations * pt->work.iteration_size);
     pt->chunk_bytes = (double)pt->chunk_iterations * pt->work.iteration_bytes;
     omp_set_num_threads(ps->threads);
-    omp_set_schedule(omp_kind(ps->schedule < 0 ? SCHED_STATIC : ps->schedule),
+    omp_set_schedule(sweep_omp_kind(ps->schedule < 0 ? SCHED_STATIC : ps->schedule),
                      (int)(pt->chunk_iterations > 0x7fffffff ? 0x7fffffff : pt->chunk_iterations));
 }
 

@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "stats.h"
 
+#include <omp.h>
 #include <stdio.h>
 
 enum sweep_schedule { SCHED_STATIC, SCHED_DYNAMIC, SCHED_GUIDED };
@@ -78,6 +79,7 @@ struct sweep_result {
 
 const char *sweep_schedule_name(int schedule);
 int sweep_parse_schedule(const char *name); /* -1 if unknown */
+omp_sched_t sweep_omp_kind(int schedule);   /* the OpenMP kind of an enum sweep_schedule */
 
 /* Resolve a chunk for a kernel at a size and thread count into loop iterations. */
 long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel_work *w,
