@@ -3,6 +3,7 @@
 #include "audio.h"
 #include "noise.h"
 
+#include <errno.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,39 +31,69 @@ int etl_files_at_once(size_t n, int threads) {
     return threads > 1 && n >= (size_t)threads ? threads : 1;
 }
 
-/* In place: the kernel allows out == in, and the file's samples are needed only once. */
-static int add_noise(struct etl_file *f, struct audio *a, const struct etl_noise_settings *s) {
-    size_t n = audio_samples(a);
-    if (n == 0)
-        return 0;
-    struct noise_source src = {s->seed, etl_stream_of_name(etl_basename(f->in_path)), 0};
-    int rc = a->is_double ? noise_add_f64(a->samples, n, a->samples, n, s->sigma, src)
-                          : noise_add_f32(a->samples, n, a->samples, n, s->sigma, src);
+/* In place: the kernel allows out == in. `first` is the block's first interleaved index in the
+ * file, so the blocks of a file draw z(0), z(1), ... as one whole-file call would. */
+static int add_noise(struct etl_file *f, void *block, size_t n, size_t first, int is_double,
+                     const struct etl_noise_settings *s) {
+    struct noise_source src = {s->seed, etl_stream_of_name(etl_basename(f->in_path)), first};
+    int rc = is_double ? noise_add_f64(block, n, block, n, s->sigma, src)
+                       : noise_add_f32(block, n, block, n, s->sigma, src);
     if (rc)
         snprintf(f->err, sizeof f->err, "%s: adding noise: %s", f->in_path, strerror(rc));
     return rc ? -1 : 0;
 }
 
-int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, struct audio *a) {
+/* Read, noise, write, one block at a time, until the reader's end. */
+static int stream_blocks(struct etl_file *f, struct audio_reader *r, struct audio_writer *w,
+                         void *block, const struct etl_noise_settings *s) {
+    size_t ch = (size_t)r->fmt.channels, frames = ETL_BLOCK_SAMPLES / ch;
+    for (;;) {
+        long long got = audio_reader_read(r, block, frames, f->err, sizeof f->err);
+        if (got <= 0)
+            return got < 0 ? -1 : 0;
+        size_t n = (size_t)got * ch;
+        if (add_noise(f, block, n, f->samples, r->fmt.is_double, s))
+            return -1;
+        if (audio_writer_write(w, block, (size_t)got, f->err, sizeof f->err))
+            return -1;
+        f->samples += n;
+    }
+}
+
+int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, void *block) {
     double t0 = omp_get_wtime();
     struct stat st;
     f->in_bytes = stat(f->in_path, &st) == 0 ? (long long)st.st_size : 0;
     f->samples = f->clipped = 0;
     f->err[0] = '\0';
     int rc = -1;
-    if (!etl_basename(f->in_path))
+    struct audio_reader r;
+    struct audio_writer w;
+    if (!etl_basename(f->in_path)) {
         snprintf(f->err, sizeof f->err, "%s: not a file name", f->in_path);
-    else
-        rc = audio_read(f->in_path, a, f->err, sizeof f->err);
-    if (!rc) {
-        f->samples = audio_samples(a);
-        rc = add_noise(f, a, s);
-        if (!rc)
-            rc = audio_write(f->out_path, a, &f->clipped, f->err, sizeof f->err);
+    } else if (audio_reader_open(&r, f->in_path, f->err, sizeof f->err) == 0) {
+        if (audio_writer_open(&w, f->out_path, &r.fmt, f->err, sizeof f->err) == 0) {
+            rc = stream_blocks(f, &r, &w, block, s);
+            if (rc)
+                audio_writer_abort(&w);
+            else
+                rc = audio_writer_commit(&w, &f->clipped, f->err, sizeof f->err);
+        }
+        audio_reader_close(&r);
     }
     f->failed = rc != 0;
     f->seconds = omp_get_wtime() - t0;
     return rc;
+}
+
+void *etl_block_alloc(void) {
+    return aligned_alloc(64, ETL_BLOCK_SAMPLES * sizeof(double));
+}
+
+static int out_of_memory(struct etl_file *f) {
+    snprintf(f->err, sizeof f->err, "%s: %s", f->in_path, strerror(ENOMEM));
+    f->failed = 1;
+    return 1;
 }
 
 static void file_done(struct etl_file *f, size_t *done, size_t n, etl_progress_fn progress,
@@ -76,21 +107,21 @@ static void file_done(struct etl_file *f, size_t *done, size_t n, etl_progress_f
 }
 
 /* Files `threads` at a time, the kernel of each on one thread (its own nthreads-var). Each
- * thread reuses one sample buffer for its files. */
+ * thread reuses one block buffer for its files. */
 static size_t files_in_parallel(struct etl_file *files, size_t n,
                                 const struct etl_noise_settings *s, etl_progress_fn progress,
                                 void *arg) {
     size_t failed = 0, done = 0;
 #pragma omp parallel num_threads(s->threads) reduction(+ : failed)
     {
-        struct audio a = {0};
+        void *block = etl_block_alloc();
         omp_set_num_threads(1);
 #pragma omp for schedule(dynamic, 1)
         for (size_t i = 0; i < n; i++) {
-            failed += etl_noise_file(&files[i], s, &a) != 0;
+            failed += block ? etl_noise_file(&files[i], s, block) != 0 : out_of_memory(&files[i]);
             file_done(&files[i], &done, n, progress, arg);
         }
-        audio_free(&a);
+        free(block);
     }
     return failed;
 }
@@ -98,13 +129,13 @@ static size_t files_in_parallel(struct etl_file *files, size_t n,
 static size_t files_in_turn(struct etl_file *files, size_t n, const struct etl_noise_settings *s,
                             etl_progress_fn progress, void *arg) {
     size_t failed = 0, done = 0;
-    struct audio a = {0};
+    void *block = etl_block_alloc();
     omp_set_num_threads(s->threads);
     for (size_t i = 0; i < n; i++) {
-        failed += etl_noise_file(&files[i], s, &a) != 0;
+        failed += block ? etl_noise_file(&files[i], s, block) != 0 : out_of_memory(&files[i]);
         file_done(&files[i], &done, n, progress, arg);
     }
-    audio_free(&a);
+    free(block);
     return failed;
 }
 

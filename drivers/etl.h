@@ -1,7 +1,8 @@
 /* etl: batch transformations of audio files (the `ompsweep etl` command's engine).
  *
- * noise: each input is read whole (io/audio.h), gets out[i] = in[i] + sigma * z(i) from the
- * noise kernel (kernels/noise.h) and is written to its output in the same format, atomically.
+ * noise: each input is streamed (io/audio.h, block by block), gets out[i] = in[i] + sigma * z(i)
+ * from the noise kernel (kernels/noise.h) and is written to its output in the same format,
+ * atomically.
  *   i      the interleaved sample index (frame * channels + channel), from 0 in every file;
  *   sigma  in the units libsndfile presents the samples in (full scale = 1.0);
  *   z      the kernel's stream (seed, etl_stream_of_name(basename of the input), 0): one
@@ -47,11 +48,17 @@ uint64_t etl_stream_of_name(const char *name);
  * file name ("", "a/", ".", ".."). Points into path. */
 const char *etl_basename(const char *path);
 
-struct audio;
+/* Samples a file is streamed in: read, noise and write one block at a time, so a file of any
+ * length needs one block of memory (512 KiB as double), which stays in the L2 cache between
+ * the three steps. Frames per block: ETL_BLOCK_SAMPLES / channels. */
+enum { ETL_BLOCK_SAMPLES = 1 << 16 };
 
-/* Reads, adds noise to and writes one file, the kernel on the calling thread's team size; a
- * holds the samples (io/audio.h: zeroed, or used before, so its buffer is reused). */
-int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, struct audio *a);
+/* A block buffer (ETL_BLOCK_SAMPLES doubles, 64-byte aligned; free() it), or NULL. */
+void *etl_block_alloc(void);
+
+/* Reads, adds noise to and writes one file, block by block through `block` (etl_block_alloc),
+ * the kernel on the calling thread's team size. */
+int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, void *block);
 
 /* Called after each file with the number done so far. */
 typedef void (*etl_progress_fn)(size_t done, size_t total, const struct etl_file *f, void *arg);

@@ -61,6 +61,62 @@ int audio_read(const char *path, struct audio *a, char *err, size_t errlen);
  * number of samples clamped to full scale (integer PCM only; 0 for other subtypes). */
 int audio_write(const char *path, const struct audio *a, size_t *clipped, char *err, size_t errlen);
 
+/* ---- block by block: a file of any length in bounded memory ------------------------------
+ *
+ * The whole-file functions above are these, run to the end. A block read or written is
+ * `frames` frames of interleaved samples, float or double as the file's is_double says, with
+ * the same normalisation, rounding, clamping and atomic rename. Reading a file in blocks of any
+ * size gives the same samples as audio_read; writing the samples in blocks of any size gives the
+ * same bytes as audio_write. */
+
+struct audio_reader {
+    void *sf;         /* libsndfile's SNDFILE, NULL when closed */
+    const char *path; /* as given to audio_reader_open, which the caller keeps alive */
+    struct audio fmt; /* format, channels, sample_rate, is_double and strings of the file;
+                       * frames: those read so far; samples NULL */
+    size_t hint;      /* frames the header announces, 0 when it says nothing plausible */
+};
+
+/* Opens path for reading; r needs no initialisation. On failure nothing is left open. */
+int audio_reader_open(struct audio_reader *r, const char *path, char *err, size_t errlen);
+
+/* Reads up to `frames` frames into buf, which must hold `frames` frames even near the end
+ * (libsndfile may clear what it does not fill): the number read, 0 at the end of the file, or
+ * -1 with the reason in err when the file cannot be read further. */
+long long audio_reader_read(struct audio_reader *r, void *buf, size_t frames, char *err,
+                            size_t errlen);
+
+/* Closes the file and frees the strings; safe on a closed reader. */
+void audio_reader_close(struct audio_reader *r);
+
+struct audio_writer {
+    void *sf;         /* libsndfile's SNDFILE, NULL when closed */
+    int fd;           /* the temporary file's descriptor, -1 when none */
+    const char *path; /* the final name, kept alive by the caller */
+    char tmp[4096];   /* the temporary file's name */
+    int format, channels, is_double;
+    size_t clipped; /* samples clamped to full scale so far (integer PCM) */
+    void *buf;      /* rounding buffer of the integer PCM paths (malloc'ed), or NULL */
+};
+
+/* Creates the temporary file of path and opens it for writing in fmt's format, channels and
+ * sample rate, with fmt's strings (fmt->samples is not used). On failure nothing is left
+ * behind. */
+int audio_writer_open(struct audio_writer *w, const char *path, const struct audio *fmt, char *err,
+                      size_t errlen);
+
+/* Appends `frames` frames from buf (float or double as fmt->is_double said). */
+int audio_writer_write(struct audio_writer *w, const void *buf, size_t frames, char *err,
+                       size_t errlen);
+
+/* Finishes the file and renames it to path: 0, or -1 (the temporary file removed). Either way
+ * the writer is closed; *clipped (when not NULL) receives the samples clamped in all. */
+int audio_writer_commit(struct audio_writer *w, size_t *clipped, char *err, size_t errlen);
+
+/* Closes the writer and removes its temporary file (path is untouched); safe on a closed or
+ * committed writer. */
+void audio_writer_abort(struct audio_writer *w);
+
 /* "WAV (Microsoft) / Signed 16 bit PCM" from libsndfile's names, into buf; returns buf. */
 const char *audio_format_name(int format, char *buf, size_t len);
 

@@ -13,11 +13,9 @@
 #define OMPSWEEP_BIN "build/ompsweep"
 #endif
 
-/* Runs `ompsweep ARGS` with stdout and stderr captured into out; returns the exit code, or
- * 128 if it did not exit normally, -1 if it could not be started. */
-static inline int run_ompsweep(const char *args, char *out, size_t outlen) {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s %s 2>&1", OMPSWEEP_BIN, args);
+/* Runs the shell command cmd with stdout (and stderr, if cmd redirects it) captured into out;
+ * returns the exit code, or 128 if it did not exit normally, -1 if it could not be started. */
+static inline int run_shell(const char *cmd, char *out, size_t outlen) {
     FILE *p = popen(cmd, "r");
     if (!p)
         return -1;
@@ -25,6 +23,13 @@ static inline int run_ompsweep(const char *args, char *out, size_t outlen) {
     out[n] = '\0';
     int status = pclose(p);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Runs `ompsweep ARGS` with stdout and stderr captured into out, as run_shell. */
+static inline int run_ompsweep(const char *args, char *out, size_t outlen) {
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", OMPSWEEP_BIN, args);
+    return run_shell(cmd, out, outlen);
 }
 
 static inline int dir_is_empty(const char *dir) {

@@ -486,6 +486,170 @@ Test(audio, reads_as_float_or_double_by_subtype) {
     cr_expect(strstr(name, "FLAC") && strstr(name, "24"), "%s", name);
 }
 
+/* Reading in blocks of any size gives audio_read's samples; writing them in blocks of any size
+ * gives audio_write's bytes; an aborted writer leaves the file it would replace untouched. */
+Test(audio, blocks_of_any_size_match_whole_files) {
+    const char *dir = test_dir;
+    char path[600], whole_path[700], block_path[700], err[512];
+    write_fixtures(dir);
+    static const size_t block_frames[] = {1, 7, 4096, 100000};
+    struct audio a = {0};
+    for (size_t i = 0; i < NFIXTURES; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, fixtures[i].name);
+        snprintf(whole_path, sizeof whole_path, "%s/whole-%s", dir, fixtures[i].name);
+        cr_assert_eq(audio_read(path, &a, err, sizeof err), 0, "%s", err);
+        cr_assert_eq(audio_write(whole_path, &a, NULL, err, sizeof err), 0, "%s", err);
+        size_t size = a.is_double ? 8 : 4, n = audio_samples(&a), ch = (size_t)a.channels;
+        char *got = malloc((n + 100000 * ch) * size); /* room for a whole last block */
+        cr_assert_not_null(got);
+        for (size_t b = 0; b < sizeof block_frames / sizeof block_frames[0]; b++) {
+            struct audio_reader r;
+            cr_assert_eq(audio_reader_open(&r, path, err, sizeof err), 0, "%s", err);
+            cr_expect_eq(r.fmt.format, a.format);
+            cr_expect_eq(r.fmt.is_double, a.is_double);
+            size_t done = 0;
+            long long k;
+            while ((k = audio_reader_read(&r, got + done * ch * size, block_frames[b], err,
+                                          sizeof err)) > 0)
+                done += (size_t)k;
+            cr_expect_eq(k, 0, "%s", err);
+            cr_expect_eq(done, a.frames, "%s in blocks of %zu", fixtures[i].name, block_frames[b]);
+            cr_expect_eq(r.fmt.frames, done);
+            cr_expect_eq(memcmp(got, a.samples, n * size), 0, "%s: other samples in blocks of %zu",
+                         fixtures[i].name, block_frames[b]);
+            audio_reader_close(&r);
+            audio_reader_close(&r); /* closing twice is harmless */
+
+            struct audio_writer w;
+            snprintf(block_path, sizeof block_path, "%s/blocks-%s", dir, fixtures[i].name);
+            cr_assert_eq(audio_writer_open(&w, block_path, &a, err, sizeof err), 0, "%s", err);
+            for (size_t f = 0; f < a.frames; f += block_frames[b]) {
+                size_t m = a.frames - f < block_frames[b] ? a.frames - f : block_frames[b];
+                cr_assert_eq(
+                    audio_writer_write(&w, (char *)a.samples + f * ch * size, m, err, sizeof err),
+                    0, "%s", err);
+            }
+            size_t clipped = 99;
+            cr_assert_eq(audio_writer_commit(&w, &clipped, err, sizeof err), 0, "%s", err);
+            cr_expect_eq(clipped, 0);
+            cr_expect(same_bytes(whole_path, block_path), "%s: other bytes in blocks of %zu",
+                      fixtures[i].name, block_frames[b]);
+        }
+        free(got);
+    }
+    /* Abort: the file of that name keeps its bytes, no temporary file stays. */
+    snprintf(block_path, sizeof block_path, "%s/blocks-%s", dir, fixtures[0].name);
+    cr_assert_eq(audio_read(block_path, &a, err, sizeof err), 0, "%s", err);
+    struct audio_writer w;
+    cr_assert_eq(audio_writer_open(&w, whole_path, &a, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(audio_writer_write(&w, a.samples, a.frames / 2, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(temp_files_in(dir), 1);
+    audio_writer_abort(&w);
+    audio_writer_abort(&w);
+    cr_expect_eq(temp_files_in(dir), 0);
+    snprintf(path, sizeof path, "%s/blocks-%s", dir, fixtures[NFIXTURES - 1].name);
+    cr_expect(same_bytes(whole_path, path), "an aborted writer changed %s", whole_path);
+    /* A failed open leaves nothing either, and an aborted failed writer is harmless. */
+    snprintf(path, sizeof path, "%s/no/x.wav", dir);
+    cr_expect_eq(audio_writer_open(&w, path, &a, err, sizeof err), -1);
+    cr_expect(strstr(err, "no/x.wav: No such file"), "%s", err);
+    audio_writer_abort(&w);
+    cr_expect_eq(temp_files_in(dir), 0);
+    audio_free(&a);
+}
+
+/* Files longer than a block, with block boundaries that fall inside the kernel's blocks (3
+ * channels): the noise of one whole-file kernel call, bit for bit, at any thread count; and a
+ * long 16-bit file gives the bytes of the whole-file pipeline (read, noise, write). */
+Test(etl, long_files_are_streamed_with_the_whole_files_noise) {
+    const char *in = test_dir;
+    char out[600], err[512];
+    const struct fixture longs[] = {
+        {"long_float.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 3, 44100,
+         5 * ETL_BLOCK_SAMPLES / 6 + 7},
+        {"long_double.wav", SF_FORMAT_WAV | SF_FORMAT_DOUBLE, 1, 8000, 2 * ETL_BLOCK_SAMPLES + 5},
+        {"long_pcm16.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 2, 44100,
+         3 * ETL_BLOCK_SAMPLES / 2 + 1},
+    };
+    const char *names[] = {longs[0].name, longs[1].name, longs[2].name};
+    for (size_t i = 0; i < 3; i++)
+        write_audio(in, &longs[i], tone);
+    static const char *const options[] = {"--sigma 0.2 --seed 3 --threads 1",
+                                          "--sigma 0.2 --seed 3 --threads 2",
+                                          "--sigma 0.2 --seed 3 --threads 5"};
+    for (size_t t = 0; t < 3; t++) {
+        snprintf(out, sizeof out, "%s/out%zu", in, t);
+        cr_assert_eq(etl_noise(in, names, 3, out, options[t]), 0, "%s", out_text);
+        SF_INFO a, b;
+        float *xf = read_samples(in, names[0], 1, &a), *yf = read_samples(out, names[0], 1, &b);
+        size_t n = (size_t)a.frames * (size_t)a.channels;
+        cr_assert_gt(n, 2 * ETL_BLOCK_SAMPLES);
+        cr_assert_eq(noise_add_f32(xf, n, xf, n, 0.2, source_of(names[0], 3)), 0);
+        cr_expect_eq(memcmp(xf, yf, n * sizeof *xf), 0, "%s: float file", options[t]);
+        double *xd = read_samples(in, names[1], 2, &a), *yd = read_samples(out, names[1], 2, &b);
+        n = (size_t)a.frames * (size_t)a.channels;
+        cr_assert_eq(noise_add_f64(xd, n, xd, n, 0.2, source_of(names[1], 3)), 0);
+        cr_expect_eq(memcmp(xd, yd, n * sizeof *xd), 0, "%s: double file", options[t]);
+        free(xf);
+        free(yf);
+        free(xd);
+        free(yd);
+        /* The 16-bit file, whole: read, noise, write. */
+        struct audio whole = {0};
+        char path[700], want[700], got[700];
+        snprintf(path, sizeof path, "%s/%s", in, names[2]);
+        snprintf(want, sizeof want, "%s/whole-%s", in, names[2]);
+        snprintf(got, sizeof got, "%s/%s", out, names[2]);
+        cr_assert_eq(audio_read(path, &whole, err, sizeof err), 0, "%s", err);
+        n = audio_samples(&whole);
+        cr_assert_eq(noise_add_f32(whole.samples, n, whole.samples, n, 0.2, source_of(names[2], 3)),
+                     0);
+        cr_assert_eq(audio_write(want, &whole, NULL, err, sizeof err), 0, "%s", err);
+        cr_expect(same_bytes(want, got), "%s: the 16-bit file differs from the whole-file pipeline",
+                  options[t]);
+        audio_free(&whole);
+    }
+}
+
+/* The benchmark script, tiny: it runs every command, checks the outputs agree across threads,
+ * and records each run (wall, user and system time) and the ratios. */
+Test(etl, benchmark_script_records_runs_and_ratios) {
+    char cmd[1024], path[700];
+    snprintf(cmd, sizeof cmd,
+             "TMPDIR=%s scripts/bench_etl.sh --files 2 --seconds 1 --reps 2 %s/bench %s 2>&1",
+             test_dir, test_dir, OMPSWEEP_BIN);
+    cr_assert_eq(run_shell(cmd, out_text, sizeof out_text), 0, "%s", out_text);
+    cr_expect(strstr(out_text, "outputs identical at 1 and"), "%s", out_text);
+    snprintf(path, sizeof path, "%s/bench/etl.csv", test_dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    char line[512];
+    int rows = 0;
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "tool,threads,rep,seconds,user_s,sys_s,files,input_bytes\n");
+    while (fgets(line, sizeof line, f)) {
+        double wall = 0, user = -1, sys = -1;
+        int fields = sscanf(strchr(strchr(strchr(line, ',') + 1, ',') + 1, ',') + 1, "%lf,%lf,%lf",
+                            &wall, &user, &sys);
+        cr_expect_eq(fields, 3, "%s", line);
+        cr_expect(wall > 0 && user >= 0 && sys >= 0, "%s", line);
+        rows++;
+    }
+    fclose(f);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    cr_expect_eq(rows, 2 * (cpus > 1 ? 3 : 2), "rows of %s", path);
+    snprintf(path, sizeof path, "%s/bench/etl.json", test_dir);
+    f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    size_t n = fread(out_text, 1, sizeof out_text - 1, f);
+    out_text[n] = '\0';
+    fclose(f);
+    cr_expect(strstr(out_text, "\"identical_across_threads\": true"), "%s", out_text);
+    cr_expect(strstr(out_text, "speedup_vs_1t_best_of_reps"), "%s", out_text);
+    cr_expect(strstr(out_text, "\"median_sys_s\""), "%s", out_text);
+    cr_expect_eq(temp_files_in(test_dir), 0);
+}
+
 /* ---- the command line ----------------------------------------------------------------------- */
 
 Test(etl, help_and_actions) {
