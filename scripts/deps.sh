@@ -16,7 +16,19 @@ PACKAGES=(
   libsndfile1-dev                          # audio files and tradb FLAC blobs (ae, etl)
   python3-soundfile                        # the Python ETL pipeline the etl benchmark compares
   python3 python3-numpy python3-scipy      # golden data and the SciPy/numpy benchmark
+  locales                                  # a decimal-comma locale for the JSON test
 )
+
+# The JSON writer must print "1.5" under a locale whose decimal point is a comma; the test
+# needs one such locale generated (idempotent: only when none is there).
+LOCALE=de_DE.UTF-8
+have_locale() { locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\{0,1\}8'; }
+generate_locale() {
+  if ! grep -q "^$LOCALE UTF-8" /etc/locale.gen 2>/dev/null; then
+    echo "$LOCALE UTF-8" >>/etc/locale.gen
+  fi
+  locale-gen >/dev/null
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -25,14 +37,25 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "deps: all ${#PACKAGES[@]} packages present"
+if [ ${#missing[@]} -eq 0 ] && have_locale; then
+  echo "deps: all ${#PACKAGES[@]} packages present, locale $LOCALE generated"
   exit 0
 fi
 
 if [ "${1:-}" = "--check" ]; then
-  echo "deps: missing: ${missing[*]}"
+  [ ${#missing[@]} -gt 0 ] && echo "deps: missing: ${missing[*]}"
+  have_locale || echo "deps: locale $LOCALE not generated"
   exit 1
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then # only the locale
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: locale $LOCALE not generated (one test will skip); as root: scripts/deps.sh" >&2
+    exit 0
+  fi
+  generate_locale
+  echo "deps: locale $LOCALE generated"
+  exit 0
 fi
 
 if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
@@ -49,4 +72,5 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+have_locale || generate_locale
 echo "deps: done"
