@@ -85,14 +85,18 @@ ompsweep: $(BUILD)/ompsweep
 $(BUILD)/tests/%: tests/%.c $(DRIVER_OBJ) $(BUILD)/libompsweep.a $(HEADERS) $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) -DGOLDEN_DIR='"tests/golden"' -DOMPSWEEP_BIN='"$(BUILD)/ompsweep"' \
+	    -DOMPSWEEP_MPI_BIN='"build/ompsweep-mpi"' \
 	    $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DRIVER_OBJ) $(BUILD)/libompsweep.a -lcriterion $(LIBS)
 
 # Every test binary, then one closing line with the totals (scripts/run-tests.sh).
-test: $(BUILD)/ompsweep $(TEST_BIN)
+# The MPI tests run the plain build's ompsweep-mpi in every suite (Open MPI is not built for
+# the sanitizers).
+test: $(BUILD)/ompsweep build/ompsweep-mpi $(TEST_BIN)
 	@scripts/run-tests.sh $(TEST_BIN)
 
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
+	$(MAKE) build/ompsweep-mpi
 	$(MAKE) BUILD=build/asan \
 	    CFLAGS='-O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 	    LDFLAGS='-fsanitize=address,undefined' test

@@ -19,8 +19,8 @@ void rank_places_format_cpus(const int *ids, int n, char *buf, size_t len) {
         char item[32];
         int m = j > i ? snprintf(item, sizeof item, "%s%d-%d", i ? "," : "", ids[i], ids[j])
                       : snprintf(item, sizeof item, "%s%d", i ? "," : "", ids[i]);
-        if (used + (size_t)m + 4 > len) {
-            snprintf(buf + used, len - used, "...");
+        if (used + (size_t)m + 5 > len) { /* room for ",..." after it */
+            snprintf(buf + used, len - used, "%s...", i ? "," : "");
             return;
         }
         memcpy(buf + used, item, (size_t)m + 1);
