@@ -132,12 +132,13 @@ static double combine(const struct sweep_plan *plan, double v) {
     int n = rank_count(plan);
     if (n == 1)
         return v;
-    double *all = calloc((size_t)n, sizeof *all), sum = NAN;
+    double small[64], *all = n <= 64 ? small : calloc((size_t)n, sizeof *all);
     if (!all)
-        return NAN; /* the caller's validation then fails on this rank; the others carry on */
+        abort(); /* the other ranks would wait in the gather forever */
     ranks_allgather(v, all);
-    sum = ranks_combine_sum(all, n);
-    free(all);
+    double sum = ranks_combine_sum(all, n);
+    if (all != small)
+        free(all);
     return sum;
 }
 
