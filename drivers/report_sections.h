@@ -38,7 +38,8 @@ struct strset {
 int strset_add(struct strset *s, const char *x); /* index of x; -1 if out of memory */
 void strset_free(struct strset *s);
 
-/* The host a point's file ran on ("" without context). */
+/* The machine a point's file ran on: its host, or "HOST +N" for hosts of the same hardware
+ * (report_load); "" without context. */
 const char *report_host_of(const struct report_data *d, size_t file);
 
 /* Whether the points come from more than one host (then labels name the host). */

@@ -23,8 +23,7 @@ void strset_free(struct strset *s) {
 }
 
 const char *report_host_of(const struct report_data *d, size_t file) {
-    const struct report_context *c = report_context_of(d, file);
-    return c ? c->host : "";
+    return file < d->nfiles ? d->files[file].machine : "";
 }
 
 int report_many_hosts(const struct report_data *d) {
