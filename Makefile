@@ -35,7 +35,7 @@ TEST_HEADERS := $(wildcard tests/*.h)
 
 .PHONY: all test asan bench install uninstall clean format format-check FORCE
 
-all: ompsweep $(BUILD)/libompsweep.a $(BUILD)/libompsweep.so
+all: ompsweep $(BUILD)/ompsweep-mpi $(BUILD)/libompsweep.a $(BUILD)/libompsweep.so
 
 $(BUILD)/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
@@ -66,6 +66,18 @@ $(BUILD)/libompsweep.so: $(KERNEL_OBJ)
 $(BUILD)/ompsweep: $(BUILD)/drivers/main.o $(DRIVER_OBJ) $(BUILD)/libompsweep.a
 	$(CC) -fopenmp $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The MPI build: the same program with drivers/mpi/ranks_mpi.c in place of the one-process
+# drivers/ranks_single.c (drivers/ranks.h), compiled and linked through Open MPI's mpicc.
+MPICC ?= mpicc
+MPI_OBJ := $(filter-out $(BUILD)/drivers/ranks_single.o,$(DRIVER_OBJ))
+$(BUILD)/drivers/mpi/ranks_mpi.o: drivers/mpi/ranks_mpi.c drivers/ranks.h Makefile
+	@mkdir -p $(dir $@)
+	$(MPICC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/ompsweep-mpi: $(BUILD)/drivers/main.o $(MPI_OBJ) $(BUILD)/drivers/mpi/ranks_mpi.o \
+                       $(BUILD)/libompsweep.a
+	$(MPICC) -fopenmp $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # The binary is also linked at the top level so the README's commands stay short.
 ompsweep: $(BUILD)/ompsweep
 	cp $< $@
@@ -73,14 +85,18 @@ ompsweep: $(BUILD)/ompsweep
 $(BUILD)/tests/%: tests/%.c $(DRIVER_OBJ) $(BUILD)/libompsweep.a $(HEADERS) $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) -DGOLDEN_DIR='"tests/golden"' -DOMPSWEEP_BIN='"$(BUILD)/ompsweep"' \
+	    -DOMPSWEEP_MPI_BIN='"build/ompsweep-mpi"' \
 	    $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DRIVER_OBJ) $(BUILD)/libompsweep.a -lcriterion $(LIBS)
 
 # Every test binary, then one closing line with the totals (scripts/run-tests.sh).
-test: $(BUILD)/ompsweep $(TEST_BIN)
+# The MPI tests run the plain build's ompsweep-mpi in every suite (Open MPI is not built for
+# the sanitizers).
+test: $(BUILD)/ompsweep build/ompsweep-mpi $(TEST_BIN)
 	@scripts/run-tests.sh $(TEST_BIN)
 
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
+	$(MAKE) build/ompsweep-mpi
 	$(MAKE) BUILD=build/asan \
 	    CFLAGS='-O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 	    LDFLAGS='-fsanitize=address,undefined' test
@@ -106,10 +122,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/ompsweep
 
 format:
-	clang-format -i kernels/*.[ch] drivers/*.[ch] io/*.[ch] tests/*.[ch]
+	clang-format -i kernels/*.[ch] drivers/*.[ch] drivers/mpi/*.c io/*.[ch] tests/*.[ch]
 
 format-check:
-	clang-format --dry-run -Werror kernels/*.[ch] drivers/*.[ch] io/*.[ch] tests/*.[ch]
+	clang-format --dry-run -Werror kernels/*.[ch] drivers/*.[ch] drivers/mpi/*.c io/*.[ch] tests/*.[ch]
 
 clean:
 	rm -rf build ompsweep

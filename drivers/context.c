@@ -1,5 +1,7 @@
 /* context: machine, build and environment description of a run (see context.h). */
 #include "context.h"
+#include "rank_places.h"
+#include "ranks.h"
 
 #include <hwloc.h>
 #include <math.h>
@@ -605,6 +607,10 @@ void context_write_json(struct json_writer *w, const struct context *ctx) {
     write_optional_string(w, "slurm_job_id", ctx->slurm_job_id);
     write_optional_string(w, "slurm_array_task_id", ctx->slurm_array_task_id);
     write_optional_int(w, "mpi_rank", ctx->mpi_rank);
+    json_string(w, "mpi_library", ranks_library());
+    json_integer(w, "mpi_ranks", ctx->places ? ctx->places->count : 1);
+    if (ctx->places)
+        rank_places_write_json(w, ctx->places);
     json_number(w, "latency_start_ns", ctx->latency_start_ns);
     json_number(w, "latency_end_ns", ctx->latency_end_ns);
     write_optional_int(w, "latency_cpu_a", ctx->latency_cpu_a);
@@ -712,6 +718,7 @@ static void print_job(FILE *f, const struct context *ctx) {
         print_line(f, "slurm array task", ctx->slurm_array_task_id);
     if (ctx->mpi_rank >= 0)
         print_int(f, "mpi rank", ctx->mpi_rank);
+    print_line(f, "mpi library", ranks_library());
 }
 
 void context_print(FILE *f, const struct context *ctx) {

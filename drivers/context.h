@@ -19,6 +19,8 @@
 
 #include "json.h"
 
+struct rank_places;
+
 #define CONTEXT_MAX_CACHES 8
 
 struct cache_level {
@@ -63,7 +65,10 @@ struct context {
     char hwloc_version[32];
     char command_line[2048]; /* argv joined by spaces, shell-quoted where needed */
     char slurm_job_id[32], slurm_array_task_id[32]; /* "" if absent */
-    int mpi_rank;                            /* -1 if not launched by an MPI or Slurm launcher */
+    int mpi_rank; /* -1 if not launched by an MPI or Slurm launcher */
+    /* The ranks of the run and where they are (drivers/rank_places.h): set by the commands
+     * that run across ranks, NULL otherwise (written as one rank). */
+    const struct rank_places *places;
     double latency_start_ns, latency_end_ns; /* filled by the driver; NaN if not measured */
     int latency_cpu_a, latency_cpu_b;        /* -1 if not measured */
 };

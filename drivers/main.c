@@ -3,6 +3,7 @@
 
 #include "cache_override.h"
 #include "context.h"
+#include "ranks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,25 @@ static int check_cache_override(void) {
     return EXIT_USAGE;
 }
 
+/* Under mpirun or srun: rank 0 speaks for the run (the ranks agree on every outcome, see
+ * drivers/ranks.h), the others are silent; a command that does not run across ranks refuses
+ * more than one. */
+static int across_ranks_check(const char *cmd, int across_ranks) {
+    if (ranks_count() > 1 && !across_ranks) {
+        if (ranks_rank() == 0)
+            fprintf(stderr,
+                    "ompsweep %s: does not run across MPI ranks (%d here): run it as one "
+                    "process; run, cachemap, chunkmap and info do\n",
+                    cmd, ranks_count());
+        return EXIT_USAGE;
+    }
+    if (ranks_rank() != 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
@@ -76,19 +96,26 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(int, char **, int, char **);
-    } pinned[] = {{"info", cmd_info},
-                  {"run", cmd_run},
-                  {"ceilings", cmd_ceilings},
-                  {"cachemap", cmd_cachemap},
-                  {"chunkmap", cmd_chunkmap},
-                  {"overhead", cmd_overhead},
-                  {"breakeven", cmd_breakeven},
-                  {"ae", cmd_ae},
-                  {"etl", cmd_etl}};
+        int across_ranks; /* runs across MPI ranks; the others refuse more than one */
+    } pinned[] = {{"info", cmd_info, 1},
+                  {"run", cmd_run, 1},
+                  {"ceilings", cmd_ceilings, 0},
+                  {"cachemap", cmd_cachemap, 1},
+                  {"chunkmap", cmd_chunkmap, 1},
+                  {"overhead", cmd_overhead, 0},
+                  {"breakeven", cmd_breakeven, 0},
+                  {"ae", cmd_ae, 0},
+                  {"etl", cmd_etl, 0}};
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
         if (strcmp(cmd, pinned[i].name) == 0) {
-            pin_by_default(argv);
-            return pinned[i].run(argc - 1, argv + 1, argc, argv);
+            pin_by_default(argv); /* before MPI starts: it re-executes the process */
+            if (ranks_init(&argc, &argv))
+                return 1;
+            int rc = across_ranks_check(cmd, pinned[i].across_ranks);
+            if (!rc)
+                rc = pinned[i].run(argc - 1, argv + 1, argc, argv);
+            ranks_finalize();
+            return rc;
         }
     fprintf(stderr, "ompsweep: unknown command '%s'\n", cmd);
     usage(stderr);

@@ -1,5 +1,7 @@
 #include "measure.h"
 
+#include "ranks.h"
+
 #include <time.h>
 
 double measure_now(void) {
@@ -8,15 +10,19 @@ double measure_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Across ranks each interval starts after a barrier and counts as the slowest rank's, and an
+ * error on any rank is every rank's: so all ranks calibrate to the same repetitions and stop
+ * together. */
 int measure_runs(const struct kernel_variant *v, void *state, long reps, double *seconds) {
+    ranks_barrier();
     double t0 = measure_now();
-    for (long r = 0; r < reps; r++) {
-        int rc = v->run(state);
-        if (rc)
-            return rc;
-    }
-    *seconds = measure_now() - t0;
-    return 0;
+    int rc = 0;
+    for (long r = 0; r < reps && !rc; r++)
+        rc = v->run(state);
+    double t = measure_now() - t0;
+    rc = (int)ranks_max((double)rc);
+    *seconds = ranks_max(t);
+    return rc;
 }
 
 int measure_variant(const struct kernel_variant *v, void *state,

@@ -2,7 +2,9 @@
  *
  * One warm-up run (discarded), then the repetitions per sample are calibrated (doubled) until
  * one sample lasts at least min_time, then `samples` samples are taken. Each sample's time is
- * divided by its repetitions: times[] are seconds per run. CLOCK_MONOTONIC.
+ * divided by its repetitions: times[] are seconds per run. CLOCK_MONOTONIC. Across MPI ranks
+ * (drivers/ranks.h) every interval starts after a barrier and is the slowest rank's: these
+ * functions are then collective.
  * Errors: the variant's own error code, passed through. Thread-safety: one caller per state.
  */
 #ifndef OMPSWEEP_MEASURE_H

@@ -9,7 +9,7 @@ static const char *const csv_columns =
     "kernel,variant,threads,schedule,chunk_items,chunk_bytes,size,working_set_bytes,samples,"
     "median_s,min_s,max_s,mean_s,sd_s,cv,items_per_s,gbytes_per_s,gflops,speedup,efficiency,"
     "checksum,validated,oversubscribed,ratio_ref,reps,outliers,params,rel_error,flops_per_byte,"
-    "total_threads,frac_peak_flops,frac_triad_bw,frac_read_bw,chunk,study";
+    "total_threads,frac_peak_flops,frac_triad_bw,frac_read_bw,chunk,study,ranks,threads_per_rank";
 
 const char *results_study(const struct sweep_plan *plan) {
     return plan->study ? plan->study : "run";
@@ -74,7 +74,8 @@ static void csv_row(FILE *f, const struct sweep_plan *plan, const struct sweep_p
     for (int i = 0; i < 3; i++)
         csv_number(f, frac[i], "%.4f");
     char chunk[64];
-    fprintf(f, ",%s,%s\n", chunk_label(plan, p, chunk, sizeof chunk), results_study(plan));
+    fprintf(f, ",%s,%s,%d,%d\n", chunk_label(plan, p, chunk, sizeof chunk), results_study(plan),
+            p->ranks, p->threads);
 }
 
 void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
@@ -124,6 +125,8 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
     json_number(w, "rel_error", p->rel_error);
     json_number(w, "flops_per_byte", p->work.bytes > 0 ? p->work.flops / p->work.bytes : NAN);
     json_integer(w, "total_threads", p->total_threads);
+    json_integer(w, "ranks", p->ranks);
+    json_integer(w, "threads_per_rank", p->threads);
     double frac[3];
     results_roofline(plan, p, frac);
     json_number(w, "frac_peak_flops", frac[0]);

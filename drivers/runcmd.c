@@ -7,6 +7,8 @@
 #include "cli.h"
 #include "context.h"
 #include "outfile.h"
+#include "rank_places.h"
+#include "ranks.h"
 #include "results.h"
 #include "sweep.h"
 #include "table.h"
@@ -361,6 +363,7 @@ static int write_outputs(const struct run_mode *mode, const struct sweep_plan *p
     return rc;
 }
 
+/* Every rank measures; rank 0 alone prints and writes (the others' outputs are not open). */
 static int measure_and_write(const struct run_mode *mode, const struct sweep_plan *plan,
                              struct context *ctx, struct outfile *csv, struct outfile *json) {
     char err[CLI_ERRLEN];
@@ -374,7 +377,19 @@ static int measure_and_write(const struct run_mode *mode, const struct sweep_pla
         return 1;
     }
     context_measure_latency(ctx, 1);
+    if (ranks_rank() != 0) {
+        int mismatch = 0;
+        for (size_t i = 0; i < res.npoints; i++)
+            mismatch |= !res.points[i].validated;
+        sweep_result_free(&res);
+        return mismatch;
+    }
     context_warn_placement(stderr, cmd, ctx);
+    if (ctx->places && ctx->places->overlapping)
+        fprintf(stderr,
+                "ompsweep %s: warning: ranks on one host share CPUs, so their threads compete "
+                "for cores ('ompsweep info --affinity' shows where each runs)\n",
+                cmd);
     table_print(stdout, plan, &res);
     if (mode->analyse)
         mode->analyse(stdout, plan, &res, ctx);
@@ -395,24 +410,50 @@ static void free_args(struct run_args *a) {
     a->nowned = 0;
 }
 
+/* Across ranks a kernel without setup_part can only run whole on every rank (--weak), and a
+ * split needs at least one loop iteration per rank. */
+static int check_ranks(const struct kernel *k, const struct sweep_plan *plan) {
+    int ranks = ranks_count();
+    if (ranks == 1)
+        return 0;
+    if (!k->setup_part && !plan->weak)
+        return command_usage_error(cmd,
+                                   "%s cannot be split across ranks: use --weak (each of the %d "
+                                   "ranks then runs the whole problem)",
+                                   k->name, ranks);
+    for (size_t s = 0; k->setup_part && s < plan->nsizes; s++) {
+        struct kernel_work w;
+        k->work((size_t)(plan->sizes[s] * (plan->weak ? ranks : 1)), plan->params, &w);
+        if (w.iterations < (size_t)ranks)
+            return command_usage_error(cmd,
+                                       "--size %lld: too small to split across %d ranks (it "
+                                       "makes %zu %ss; at least one per rank)",
+                                       plan->sizes[s], ranks, w.iterations, k->iteration);
+    }
+    return 0;
+}
+
+/* Each rank checks the options itself; the ranks then agree (ranks_max of the exit codes)
+ * before anything collective, so a file one rank cannot read stops them all. */
 static int run_kernel(const struct run_mode *mode, const struct kernel *k, struct run_args *a,
                       int full_argc, char **full_argv) {
     struct context ctx;
     context_collect(&ctx, full_argc, full_argv);
-    struct sweep_plan plan = {.study = mode->study, .weak = a->weak};
+    struct sweep_plan plan = {.study = a->weak ? "weak" : mode->study, .weak = a->weak};
     struct outfile csv = {0}, json = {0};
     struct ceilings ceilings;
+    struct rank_places places = {0};
     char err[CLI_ERRLEN];
     char ceilings_path[4096];
+    int rc = 0;
     if (a->ceilings &&
         (outfile_expand(a->ceilings, ceilings_path, sizeof ceilings_path, err, sizeof err) ||
          ceilings_load(ceilings_path, &ceilings, err, sizeof err)))
-        return command_usage_error(cmd, "--ceilings: %s", err);
+        rc = command_usage_error(cmd, "--ceilings: %s", err);
     plan.ceilings = a->ceilings ? &ceilings : NULL;
-    if (a->weak)
-        plan.study = "weak";
     int cpus = ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1;
-    int rc = build_plan(k, a, cpus, &plan);
+    if (!rc)
+        rc = build_plan(k, a, cpus, &plan);
     if (!rc && mode->defaults) {
         rc = mode->defaults(k, &ctx, &plan, a);
         free_plan(&plan);
@@ -423,11 +464,27 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
     }
     if (!rc)
         rc = check_memory(&plan, ctx.memory_bytes);
+    rc = (int)ranks_max((double)rc);
+    if (!rc && rank_places_collect(&places))
+        rc = command_usage_error(cmd, "out of memory");
     if (!rc)
+        rc = check_ranks(k, &plan);
+    if (!rc && ranks_rank() == 0)
         rc = command_open_outputs(cmd, a->csv, a->json, &csv, &json);
-    if (!rc)
+    rc = (int)ranks_max((double)rc); /* an output rank 0 cannot open stops every rank */
+    if (!rc) {
+        if (ranks_rank() != 0)
+            plan.progress = NULL;
+        plan.ranks = ranks_count();
+        plan.places = &places;
+        ctx.places = &places;
         rc = measure_and_write(mode, &plan, &ctx, &csv, &json);
+    } else {
+        outfile_abort(&csv);
+        outfile_abort(&json);
+    }
     free_plan(&plan);
+    rank_places_free(&places);
     return rc;
 }
 

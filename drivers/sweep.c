@@ -2,6 +2,7 @@
 
 #include "context.h"
 #include "measure.h"
+#include "ranks.h"
 
 #include <errno.h>
 #include <math.h>
@@ -82,10 +83,11 @@ static int validate(double checksum, double ref, double tolerance) {
     return fabs(checksum - ref) <= tolerance * fabs(ref);
 }
 
+/* The chunk is resolved against this rank's loop (local: its part of the point). */
 static void set_icvs(const struct sweep_plan *plan, const struct point_spec *ps,
-                     struct sweep_point *pt) {
+                     const struct kernel_work *local, struct sweep_point *pt) {
     const struct chunk_spec *c = ps->chunk_index >= 0 ? &plan->chunks[ps->chunk_index] : NULL;
-    pt->chunk_iterations = sweep_chunk_iterations(c, &pt->work, ps->threads);
+    pt->chunk_iterations = sweep_chunk_iterations(c, local, ps->threads);
     pt->chunk_items = (long long)(pt->chunk_iterations * pt->work.iteration_size);
     pt->chunk_bytes = (double)pt->chunk_iterations * pt->work.iteration_bytes;
     omp_set_num_threads(ps->threads);
@@ -101,6 +103,78 @@ static long long total_threads(const struct sweep_plan *plan, const struct point
     return (long long)ps->threads * (long long)plan->params[inner];
 }
 
+int sweep_splits(const struct sweep_plan *plan) {
+    return plan->ranks > 1 && plan->kernel->setup_part != NULL;
+}
+
+static int rank_count(const struct sweep_plan *plan) {
+    return plan->ranks > 1 ? plan->ranks : 1;
+}
+
+/* This rank's part of a point of `size`: items [*first, *first + *local). */
+static void rank_part(const struct sweep_plan *plan, long long size, size_t *first, size_t *local) {
+    *first = 0;
+    *local = (size_t)size;
+    if (!sweep_splits(plan))
+        return;
+    struct kernel_work w;
+    plan->kernel->work((size_t)size, plan->params, &w);
+    size_t unit = w.iteration_size >= 1.0 ? (size_t)w.iteration_size : 1, fu, nu;
+    ranks_split(w.iterations, ranks_rank(), plan->ranks, &fu, &nu);
+    *first = fu * unit;
+    *local = *first >= (size_t)size              ? 0
+             : nu * unit > (size_t)size - *first ? (size_t)size - *first
+                                                 : nu * unit;
+}
+
+/* The sum over the ranks of a value of each (itself with one rank), in a fixed order. */
+static double combine(const struct sweep_plan *plan, double v) {
+    int n = rank_count(plan);
+    if (n == 1)
+        return v;
+    double *all = calloc((size_t)n, sizeof *all), sum = NAN;
+    if (!all)
+        return NAN; /* the caller's validation then fails on this rank; the others carry on */
+    ranks_allgather(v, all);
+    sum = ranks_combine_sum(all, n);
+    free(all);
+    return sum;
+}
+
+/* Work of the whole point: a split point's is that of its size; where every rank runs the
+ * whole problem, R times one rank's. */
+static void point_work(const struct sweep_plan *plan, long long size, struct kernel_work *w) {
+    plan->kernel->work((size_t)size, plan->params, w);
+    if (sweep_splits(plan) || rank_count(plan) == 1)
+        return;
+    double r = rank_count(plan);
+    w->items *= r;
+    w->bytes *= r;
+    w->flops *= r;
+    w->working_set *= r;
+}
+
+/* Sets up this rank's part; every rank learns whether all succeeded. */
+static int setup_point(const struct sweep_plan *plan, const struct point_spec *ps, void **state,
+                       char *err, size_t errlen) {
+    const struct kernel *k = plan->kernel;
+    size_t first, local;
+    rank_part(plan, ps->size, &first, &local);
+    int rc = sweep_splits(plan)
+                 ? k->setup_part(state, first, local, (size_t)ps->size, plan->params, plan->seed)
+                 : k->setup(state, local, plan->params, plan->seed);
+    int any = (int)ranks_max((double)rc);
+    if (!any)
+        return 0;
+    if (!rc)
+        k->teardown(*state);
+    if (rc)
+        snprintf(err, errlen, "%s: setup at size %lld failed: %s", k->name, ps->size, strerror(rc));
+    else
+        snprintf(err, errlen, "%s: setup at size %lld failed on another rank", k->name, ps->size);
+    return -1;
+}
+
 /* ref_checksum NaN: the point is the reference, or the reference was not run at this size
  * (above the kernel's ref_max_size) and the kernel's expected() stands in for it. */
 static int measure_point(const struct sweep_plan *plan, const struct point_spec *ps,
@@ -113,8 +187,13 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
     pt->chunk_index = ps->chunk_index;
     pt->size = ps->size;
     pt->base_size = ps->base_size;
-    k->work((size_t)ps->size, plan->params, &pt->work);
-    set_icvs(plan, ps, pt);
+    point_work(plan, ps->size, &pt->work);
+    size_t first, local;
+    rank_part(plan, ps->size, &first, &local);
+    struct kernel_work local_work;
+    k->work(local, plan->params, &local_work);
+    set_icvs(plan, ps, &local_work, pt);
+    pt->ranks = rank_count(plan);
     pt->times = calloc((size_t)plan->samples, sizeof *pt->times);
     pt->cpus = calloc((size_t)ps->threads, sizeof *pt->cpus);
     if (!pt->times || !pt->cpus) {
@@ -123,18 +202,15 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
     }
     context_thread_cpus(ps->threads, pt->cpus);
     void *state = NULL;
-    int rc = k->setup(&state, (size_t)ps->size, plan->params, plan->seed);
-    if (rc) {
-        snprintf(err, errlen, "%s: setup at size %lld failed: %s", k->name, ps->size, strerror(rc));
+    if (setup_point(plan, ps, &state, err, errlen))
         return -1;
-    }
     pt->huge_page_bytes = context_anon_huge_bytes();
     struct measure_settings ms = {plan->samples, plan->min_time, 1L << 24};
-    rc = measure_variant(ps->variant, state, &ms, pt->times, &pt->reps);
-    pt->checksum = rc ? NAN : k->checksum(state);
+    int rc = measure_variant(ps->variant, state, &ms, pt->times, &pt->reps);
+    pt->checksum = rc ? NAN : combine(plan, k->checksum(state));
     int is_ref = ps->variant == &k->variants[0];
     if (!rc && isnan(ref_checksum) && !is_ref && k->expected)
-        ref_checksum = k->expected(state);
+        ref_checksum = combine(plan, k->expected(state));
     k->teardown(state);
     if (rc) {
         snprintf(err, errlen, "%s/%s failed: %s", k->name, ps->variant->name, strerror(rc));
@@ -151,7 +227,8 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
                         ? 0.0
                         : fabs(pt->checksum - pt->ref_checksum) / fabs(pt->ref_checksum);
     pt->total_threads = total_threads(plan, ps);
-    pt->oversubscribed = pt->total_threads > plan->cpus;
+    pt->oversubscribed = plan->places ? rank_places_oversubscribed(plan->places, pt->total_threads)
+                                      : pt->total_threads > plan->cpus;
     pt->speedup = pt->efficiency = pt->ratio_ref = NAN;
     return 0;
 }
@@ -197,8 +274,9 @@ static size_t variant_points(const struct sweep_plan *plan, const struct kernel_
 static size_t plan_points(const struct sweep_plan *plan, long long size, struct point_spec *out) {
     size_t n = 0;
     const struct kernel_variant *ref = &plan->kernel->variants[0];
+    long long ranks = sweep_splits(plan) ? plan->ranks : 1;
     for (size_t t = 0; t < (plan->weak ? plan->nthreads : 1); t++) {
-        long long at = plan->weak ? size * plan->threads[t] : size;
+        long long at = plan->weak ? size * plan->threads[t] * ranks : size;
         if (sweep_ref_runs(plan->kernel, at))
             out[n++] = (struct point_spec){ref, 1, -1, -1, at, size};
         for (size_t v = 0; v < plan->nvariants; v++) {

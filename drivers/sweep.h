@@ -7,6 +7,12 @@
  * point is set up afresh after the thread count and schedule are set, so its arrays are
  * first-touched by the threads and schedule that then compute on them. In a weak sweep
  * (plan->weak) the point at t threads runs t times the size, with its own reference run.
+ * Across R MPI ranks (plan->ranks > 1) a kernel with setup_part is split: each rank sets up its
+ * part of the point's size (ranks_split, in units of the scheduled loop's iterations), the
+ * checksums of the parts are summed (ranks_combine_sum) and a sample lasts as long as the
+ * slowest rank (measure.h); in a weak sweep the size is also multiplied by R. A kernel without
+ * setup_part runs its whole problem on every rank (weak sweeps only: runcmd refuses the
+ * rest); its point's size is then one rank's, and its work, R times one rank's.
  * Errors: sweep_run returns 0, or -1 with a message in err (a kernel's setup or run failed).
  * Thread-safety: one sweep at a time per process (it sets the OpenMP ICVs).
  */
@@ -16,6 +22,7 @@
 #include "ceilings.h"
 #include "cli.h"
 #include "kernel.h"
+#include "rank_places.h"
 #include "stats.h"
 
 #include <omp.h>
@@ -44,6 +51,10 @@ struct sweep_plan {
     const struct ceilings *ceilings; /* NULL: no roofline fractions */
     const char *study; /* "run" (NULL), "weak", "cachemap", "chunkmap": recorded in the results */
     int weak;          /* weak scaling: a point at t threads runs size x t (Gustafson)          */
+    /* MPI (drivers/ranks.h): the processes the work is spread over (0 or 1: this one alone),
+     * and where they are (NULL: oversubscription is judged against cpus alone). */
+    int ranks;
+    const struct rank_places *places;
 };
 
 struct sweep_point {
@@ -68,6 +79,7 @@ struct sweep_point {
     double rel_error;                      /* |checksum - ref_checksum| / |ref_checksum|         */
     long long total_threads;               /* threads x inner threads for a nested variant       */
     int validated, oversubscribed;
+    int ranks;                 /* MPI processes that ran the point (1: this one alone)       */
     int *cpus;                 /* the CPU each thread ran on, `threads` of them           */
     long long huge_page_bytes; /* anonymous memory on huge pages after setup, -1 unknown */
 };
@@ -88,6 +100,9 @@ long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel
 /* The default thread list: every count up to cpus on small machines (<= 8), powers of two
  * above, and cpus itself. *out is allocated (free it); returns 0 or ENOMEM. */
 int sweep_default_threads(int cpus, long long **out, size_t *n);
+
+/* Whether the plan's points are split across ranks (more than one, and setup_part). */
+int sweep_splits(const struct sweep_plan *plan);
 
 /* Whether the reference variant is run at this size (see kernel.ref_max_size). */
 int sweep_ref_runs(const struct kernel *k, long long size);

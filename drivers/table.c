@@ -11,6 +11,11 @@ static void print_header(FILE *f, const struct sweep_plan *plan, long long size)
     fprintf(f, "\n%s, size %lld %s%s%s%s%s\n", plan->kernel->name, size, plan->kernel->size_name,
             plan->weak ? " per thread (weak scaling: speedup is scaled)" : "", *params ? " (" : "",
             params, *params ? ")" : "");
+    if (plan->ranks > 1)
+        fprintf(f, "%d MPI ranks, threads per rank in the threads column: %s\n", plan->ranks,
+                sweep_splits(plan) ? (plan->weak ? "each rank has --size x threads of its own"
+                                                 : "the size is split across the ranks")
+                                   : "every rank runs the whole problem");
     fprintf(f, "%-12s %7s %-8s %9s %11s %12s %8s %8s %7s %5s %8s %6s %s\n", "variant", "threads",
             "schedule", "chunk", "median_ms", "M items/s", "GB/s", "GFLOP/s", "speedup", "eff",
             "x ref", "cv%", "check");
@@ -150,7 +155,10 @@ static void print_size(FILE *f, const struct sweep_plan *plan, const struct swee
         over |= p->oversubscribed;
         noisy |= isfinite(p->st.cv) && p->st.cv > STATS_NOISY_CV;
     }
-    if (over)
+    if (over && plan->ranks > 1)
+        fprintf(f, "* more threads than CPUs, counting every rank on this host "
+                   "(oversubscribed)\n");
+    else if (over)
         fprintf(f, "* more threads than the %d CPUs this process may use (oversubscribed)\n",
                 plan->cpus);
     if (noisy)

@@ -29,8 +29,10 @@ static void dot_destroy(struct dot_state *s) {
 
 /* [-1, 2): a mean of 1/2 keeps x . y near n / 4, far from 0 (so a relative error is defined
  * at every size), while 4 in 9 products are negative, so the sum really cancels. */
-static int dot_setup(void **state, size_t size, const double *params, uint64_t seed) {
+static int dot_setup_part(void **state, size_t first, size_t size, size_t total,
+                          const double *params, uint64_t seed) {
     (void)params;
+    (void)total;
     struct dot_state *s = calloc(1, sizeof *s);
     if (!s)
         return ENOMEM;
@@ -42,10 +44,14 @@ static int dot_setup(void **state, size_t size, const double *params, uint64_t s
         dot_destroy(s);
         return ENOMEM;
     }
-    fill_uniform_array(s->x, size, -1.0, 2.0, seed, STREAM_X);
-    fill_uniform_array(s->y, size, -1.0, 2.0, seed, STREAM_Y);
+    fill_uniform_array_from(s->x, first, size, -1.0, 2.0, seed, STREAM_X);
+    fill_uniform_array_from(s->y, first, size, -1.0, 2.0, seed, STREAM_Y);
     *state = s;
     return 0;
+}
+
+static int dot_setup(void **state, size_t size, const double *params, uint64_t seed) {
+    return dot_setup_part(state, 0, size, size, params, seed);
 }
 
 static int dot_run_ref(void *state) {
@@ -118,6 +124,7 @@ const struct kernel dot_kernel = {
     .work = dot_work,
     .check = NULL,
     .setup = dot_setup,
+    .setup_part = dot_setup_part,
     .checksum = dot_checksum,
     .expected = NULL,
     .teardown = dot_teardown,

@@ -13,8 +13,13 @@ double fill_uniform01(uint64_t seed, uint64_t stream, uint64_t index) {
 }
 
 void fill_uniform_array(double *a, size_t n, double lo, double hi, uint64_t seed, uint64_t stream) {
+    fill_uniform_array_from(a, 0, n, lo, hi, seed, stream);
+}
+
+void fill_uniform_array_from(double *a, size_t first, size_t n, double lo, double hi, uint64_t seed,
+                             uint64_t stream) {
     double span = hi - lo;
 #pragma omp parallel for schedule(runtime)
     for (size_t i = 0; i < n; i++)
-        a[i] = lo + span * fill_uniform01(seed, stream, i);
+        a[i] = lo + span * fill_uniform01(seed, stream, first + i);
 }

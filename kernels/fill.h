@@ -18,4 +18,8 @@ double fill_uniform01(uint64_t seed, uint64_t stream, uint64_t index);
  * runtime schedule (schedule(runtime)), so pages land where the kernel's threads work. */
 void fill_uniform_array(double *a, size_t n, double lo, double hi, uint64_t seed, uint64_t stream);
 
+/* Elements first .. first + n - 1 of that array into a[0 .. n): one part of a larger problem. */
+void fill_uniform_array_from(double *a, size_t first, size_t n, double lo, double hi, uint64_t seed,
+                             uint64_t stream);
+
 #endif

@@ -77,6 +77,13 @@ struct kernel {
     /* Allocate and fill the inputs from seed (deterministic, independent of threads);
      * first-touch in parallel with the current OpenMP schedule. */
     int (*setup)(void **state, size_t size, const double *params, uint64_t seed);
+    /* One part of a problem split across processes (ompsweep-mpi): as setup(size), but the
+     * inputs are items [first, first + size) of those setup(total) would make, and the whole's
+     * checksum is the sum of the parts'. The driver cuts parts at multiples of the scheduled
+     * loop's iteration_size. NULL: the kernel cannot be split (each process then runs the
+     * whole problem, --weak only). */
+    int (*setup_part)(void **state, size_t first, size_t size, size_t total, const double *params,
+                      uint64_t seed);
     double (*checksum)(const void *state); /* the result of the last run             */
     /* The reference checksum computed another, cheaper way from the state's inputs (e.g. a
      * matrix product projected on two vectors in O(n^2)); required when ref_max_size > 0. */

@@ -49,18 +49,19 @@ static void destroy(struct state *s) {
 
 /* First touch block by block with the schedule the kernel will use, so each page lands with
  * the thread that later streams it (an element-wise loop would split chunks differently). */
-static void first_touch(double *x, size_t n, int is_input, uint64_t seed, uint64_t stream) {
+static void first_touch(double *x, size_t first, size_t n, int is_input, uint64_t seed,
+                        uint64_t stream) {
     size_t nblocks = stream_block_count(n);
 #pragma omp parallel for schedule(runtime)
     for (size_t k = 0; k < nblocks; k++) {
         size_t lo = k * STREAM_BLOCK, hi = n - lo < STREAM_BLOCK ? n : lo + STREAM_BLOCK;
         for (size_t i = lo; i < hi; i++)
-            x[i] = is_input ? 1.0 + fill_uniform01(seed, stream, i) : 0.0;
+            x[i] = is_input ? 1.0 + fill_uniform01(seed, stream, first + i) : 0.0;
     }
 }
 
-static double *make_array(size_t n, int used, int is_input, uint64_t seed, uint64_t stream,
-                          int *rc) {
+static double *make_array(size_t first, size_t n, int used, int is_input, uint64_t seed,
+                          uint64_t stream, int *rc) {
     if (!used || *rc)
         return NULL;
     double *x = buffer_alloc(n * sizeof(double));
@@ -68,20 +69,24 @@ static double *make_array(size_t n, int used, int is_input, uint64_t seed, uint6
         *rc = ENOMEM;
         return NULL;
     }
-    first_touch(x, n, is_input, seed, stream);
+    first_touch(x, first, n, is_input, seed, stream);
     return x;
 }
 
-static int setup_which(enum which which, void **state, size_t size, uint64_t seed) {
+/* Elements [first, first + size) of the problem (first = 0: all of it). */
+static int setup_which(enum which which, void **state, size_t first, size_t size, uint64_t seed) {
     struct state *s = calloc(1, sizeof *s);
     if (!s)
         return ENOMEM;
     s->which = which;
     s->n = size;
     int rc = 0, out = shape[which].out;
-    s->a = make_array(size, shape[which].in_a || out == 'a', shape[which].in_a, seed, FILL_A, &rc);
-    s->b = make_array(size, shape[which].in_b || out == 'b', shape[which].in_b, seed, FILL_B, &rc);
-    s->c = make_array(size, shape[which].in_c || out == 'c', shape[which].in_c, seed, FILL_C, &rc);
+    s->a = make_array(first, size, shape[which].in_a || out == 'a', shape[which].in_a, seed, FILL_A,
+                      &rc);
+    s->b = make_array(first, size, shape[which].in_b || out == 'b', shape[which].in_b, seed, FILL_B,
+                      &rc);
+    s->c = make_array(first, size, shape[which].in_c || out == 'c', shape[which].in_c, seed, FILL_C,
+                      &rc);
     s->scratch = rc ? NULL : buffer_alloc(stream_block_count(size) * sizeof(double));
     if (!rc && !s->scratch)
         rc = ENOMEM;
@@ -95,23 +100,53 @@ static int setup_which(enum which which, void **state, size_t size, uint64_t see
 
 static int setup_copy(void **st, size_t size, const double *params, uint64_t seed) {
     (void)params;
-    return setup_which(COPY, st, size, seed);
+    return setup_which(COPY, st, 0, size, seed);
+}
+static int part_copy(void **st, size_t first, size_t size, size_t total, const double *params,
+                     uint64_t seed) {
+    (void)params;
+    (void)total;
+    return setup_which(COPY, st, first, size, seed);
 }
 static int setup_scale(void **st, size_t size, const double *params, uint64_t seed) {
     (void)params;
-    return setup_which(SCALE, st, size, seed);
+    return setup_which(SCALE, st, 0, size, seed);
+}
+static int part_scale(void **st, size_t first, size_t size, size_t total, const double *params,
+                      uint64_t seed) {
+    (void)params;
+    (void)total;
+    return setup_which(SCALE, st, first, size, seed);
 }
 static int setup_add(void **st, size_t size, const double *params, uint64_t seed) {
     (void)params;
-    return setup_which(ADD, st, size, seed);
+    return setup_which(ADD, st, 0, size, seed);
+}
+static int part_add(void **st, size_t first, size_t size, size_t total, const double *params,
+                    uint64_t seed) {
+    (void)params;
+    (void)total;
+    return setup_which(ADD, st, first, size, seed);
 }
 static int setup_triad(void **st, size_t size, const double *params, uint64_t seed) {
     (void)params;
-    return setup_which(TRIAD, st, size, seed);
+    return setup_which(TRIAD, st, 0, size, seed);
+}
+static int part_triad(void **st, size_t first, size_t size, size_t total, const double *params,
+                      uint64_t seed) {
+    (void)params;
+    (void)total;
+    return setup_which(TRIAD, st, first, size, seed);
 }
 static int setup_read(void **st, size_t size, const double *params, uint64_t seed) {
     (void)params;
-    return setup_which(READ, st, size, seed);
+    return setup_which(READ, st, 0, size, seed);
+}
+static int part_read(void **st, size_t first, size_t size, size_t total, const double *params,
+                     uint64_t seed) {
+    (void)params;
+    (void)total;
+    return setup_which(READ, st, first, size, seed);
 }
 
 static int run_ref(void *state) {
@@ -255,6 +290,7 @@ const struct kernel stream_copy_kernel = {
     .variants = write_variants,
     .work = work_copy,
     .setup = setup_copy,
+    .setup_part = part_copy,
     STREAM_KERNEL_COMMON,
 };
 
@@ -265,6 +301,7 @@ const struct kernel stream_scale_kernel = {
     .variants = write_variants,
     .work = work_scale,
     .setup = setup_scale,
+    .setup_part = part_scale,
     STREAM_KERNEL_COMMON,
 };
 
@@ -275,6 +312,7 @@ const struct kernel stream_add_kernel = {
     .variants = write_variants,
     .work = work_add,
     .setup = setup_add,
+    .setup_part = part_add,
     STREAM_KERNEL_COMMON,
 };
 
@@ -285,6 +323,7 @@ const struct kernel stream_triad_kernel = {
     .variants = write_variants,
     .work = work_triad,
     .setup = setup_triad,
+    .setup_part = part_triad,
     STREAM_KERNEL_COMMON,
 };
 
@@ -299,5 +338,6 @@ const struct kernel stream_read_kernel = {
     .variants = read_variants,
     .work = work_read,
     .setup = setup_read,
+    .setup_part = part_read,
     STREAM_KERNEL_COMMON,
 };

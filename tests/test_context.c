@@ -395,7 +395,8 @@ Test(context, json_is_valid_and_complete) {
                                  "assert c[\"latency_start_ns\"] is None; "
                                  "assert c[\"latency_cpu_a\"] is None; "
                                  "assert c[\"command_line\"] == \"ompsweep info\"; "
-                                 "assert len(c) == 33, len(c)"),
+                                 "assert c[\"mpi_ranks\"] == 1 and c[\"mpi_library\"] == \"none\"; "
+                                 "assert len(c) == 35, len(c)"),
               "%s", text);
     free(text);
 }
