@@ -85,6 +85,7 @@ struct report_point {
     size_t file; /* index in report_data.files */
     const char *kernel, *variant, *schedule, *chunk, *study, *params;
     int threads, total_threads, oversubscribed;
+    int ranks; /* MPI ranks (ompsweep-mpi): threads is then per rank; 1 for a single process */
     double chunk_items, chunk_bytes, size, working_set_bytes;
     double median_s, sd_s, cv, items_per_s, gbytes_per_s, gflops;
     double speedup, efficiency, flops_per_byte;

@@ -142,6 +142,7 @@ enum {
     P_CHUNK,
     P_STUDY,
     P_PARAMS,
+    P_RANKS,
     P_NCOLS
 };
 
@@ -150,8 +151,11 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
     struct report_point p = {.file = fi};
-    long long threads, total = 0;
+    long long threads, total = 0, ranks = 1;
     if (csv_integer(t, row, c[P_THREADS], 1, 1000000, &threads, err, errlen))
+        return -1;
+    if (c[P_RANKS] >= 0 && csv_cell(t, row, c[P_RANKS])[0] &&
+        csv_integer(t, row, c[P_RANKS], 1, 100000000, &ranks, err, errlen))
         return -1;
     if (c[P_TOTAL] >= 0 && csv_cell(t, row, c[P_TOTAL])[0] &&
         csv_integer(t, row, c[P_TOTAL], 1, 1000000000, &total, err, errlen))
@@ -176,6 +180,7 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
         yes_no(t, row, c[P_OVER], &p.oversubscribed, err, errlen))
         return -1;
     p.threads = (int)threads;
+    p.ranks = (int)ranks;
     p.total_threads = total ? (int)total : p.threads;
     p.kernel = csv_cell(t, row, c[P_KERNEL]);
     p.variant = csv_cell(t, row, c[P_VARIANT]);
@@ -220,6 +225,7 @@ static int read_points(struct report_data *d, size_t fi, char *err, size_t errle
                                   {"chunk", 0, &c[P_CHUNK]},
                                   {"study", 0, &c[P_STUDY]},
                                   {"params", 0, &c[P_PARAMS]},
+                                  {"ranks", 0, &c[P_RANKS]},
                                   {NULL, 0, NULL}};
     if (find_columns(&d->files[fi].csv, cols, err, errlen))
         return -1;

@@ -623,6 +623,43 @@ Test(report, job_array_tasks_on_nodes_alike_merge_and_others_stay_apart, .timeou
     remove_dir(dir);
 }
 
+/* A point as ompsweep-mpi writes it: the row of `run` and its ranks; threads per rank. */
+static void point_row_ranks(FILE *f, const struct pt *p, int ranks) {
+    char *row = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&row, &len);
+    cr_assert_not_null(m);
+    point_row(m, p);
+    fclose(m);
+    fprintf(f, "%.*s,%d,%d\n", (int)len - 1, row, ranks, p->threads);
+    free(row);
+}
+
+Test(report, mpi_ranks_make_series_of_their_own, .timeout = 60) {
+    char *dir = make_dir();
+    FILE *f = create(dir, "hybrid.csv");
+    fprintf(f, "%.*s,ranks,threads_per_rank\n", (int)strlen(point_header) - 1, point_header);
+    /* 1 rank with f = true_f, 2 ranks (half the time) with f = true_f2 over their threads. */
+    for (int ranks = 1; ranks <= 2; ranks++)
+        for (int p = 1; p <= 4; p *= 2) {
+            double fr = ranks == 1 ? true_f : true_f2, t = (fr + (1 - fr) / p) / ranks;
+            struct pt x = {"synth", "omp", "static", "", "run", p, 0, 0, 1e6, 8e6, t, NAN, 0};
+            point_row_ranks(f, &x, ranks);
+        }
+    fclose(f);
+    static char out[1 << 16];
+    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    const char *md = read_all(path);
+    cr_assert_not_null(md, "%s", out);
+    const char *sweep = "### synth, size 1M";
+    cr_expect_float_eq(cell_after(md, sweep, "| omp | schedule static", 1), true_f, 2e-4, "%s", md);
+    cr_expect_float_eq(cell_after(md, sweep, "| omp (2 ranks) | schedule static", 1), true_f2, 2e-4,
+                       "%s", md);
+    remove_dir(dir);
+}
+
 /* ---- errors ------------------------------------------------------------------------------ */
 
 static int dir_has(const char *dir, const char *name) {
