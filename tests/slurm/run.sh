@@ -217,9 +217,9 @@ def array_files(job, kernel, counts):
     check(len(jobids) == len(counts), f"{folder}: job ids {sorted(jobids)} are not one per task")
     # The deterministic reduction: the same bits at every thread count, in every task.
     check(len(checksums.get("omp", ())) == 1, f"{kernel} omp checksums differ: {checksums.get('omp')}")
-    return csvs
+    return checksums
 
-array_files(dot, "dot", [1, 2, 3])
+dot_sums = array_files(dot, "dot", [1, 2, 3])
 array_files(made, "expsum", [1, 2])
 
 # One report over both arrays: each kernel's tasks merge into one sweep (speedups need the
@@ -251,6 +251,16 @@ if mpi.endswith("ompsweep-mpi"):
             check(r.get("ranks") == "2", f"{path}: ranks {r.get('ranks')}, expected 2")
             check(r.get("threads_per_rank") == "1", f"{path}: threads_per_rank {r.get('threads_per_rank')}")
             check(r["validated"] == "yes", f"{path}: {r['variant']} not validated")
+            # Split over 2 ranks, the deterministic sum has the single process's bits.
+            if r["variant"] == "omp":
+                check({r["checksum"]} == dot_sums.get("omp"),
+                      f"{path}: omp checksum {r['checksum']} under srun, {dot_sums.get('omp')} in one process")
+        with open(path[:-4] + ".json") as f:
+            ctx = json.load(f)["context"]
+        check(ctx.get("mpi_ranks") == 2, f"{path}: context mpi_ranks {ctx.get('mpi_ranks')}")
+        placed = [r.get("cpus") for r in ctx.get("ranks", [])]
+        check(len(placed) == 2 and ctx.get("ranks_share_cpus") is False,
+              f"{path}: ranks not on cores of their own (srun --cpu-bind=cores): {ctx.get('ranks')}")
 else:
     check(len(csvs) == 2, f"{folder}: {len(csvs)} CSVs, expected one per rank")
     for rank, path in enumerate(csvs):
