@@ -1,5 +1,6 @@
 #include "rank_places.h"
 
+#include "affinity.h"
 #include "latency.h"
 #include "ranks.h"
 
@@ -90,8 +91,10 @@ int rank_places_collect(struct rank_places *p) {
         mine.ncpus = n;
     }
     free(ids);
-    char text[RANK_HOST_LEN + RANK_CPUS_LEN + 16];
-    snprintf(text, sizeof text, "%s %d %s", mine.host, mine.ncpus, mine.cpus);
+    affinity_thread_map(mine.thread_cpus, sizeof mine.thread_cpus, &mine.threads);
+    char text[RANK_HOST_LEN + RANK_CPUS_LEN + RANK_THREADS_LEN + 32];
+    snprintf(text, sizeof text, "%s %d %d %s %s", mine.host, mine.ncpus, mine.threads,
+             mine.cpus[0] ? mine.cpus : "-", mine.thread_cpus[0] ? mine.thread_cpus : "-");
     char *all = calloc((size_t)p->count, sizeof text);
     p->place = calloc((size_t)p->count, sizeof *p->place);
     if (!all || !p->place) {
@@ -104,8 +107,13 @@ int rank_places_collect(struct rank_places *p) {
     for (int r = 0; r < p->count; r++) {
         struct rank_place *q = &p->place[r];
         const char *t = all + (size_t)r * sizeof text;
-        if (sscanf(t, "%63s %d %191s", q->host, &q->ncpus, q->cpus) < 2)
+        if (sscanf(t, "%63s %d %d %191s %639s", q->host, &q->ncpus, &q->threads, q->cpus,
+                   q->thread_cpus) < 5)
             snprintf(q->host, sizeof q->host, "unknown");
+        if (strcmp(q->cpus, "-") == 0)
+            q->cpus[0] = '\0';
+        if (strcmp(q->thread_cpus, "-") == 0)
+            q->thread_cpus[0] = '\0';
     }
     free(all);
     for (int r = 0; r < p->count; r++) {
@@ -140,6 +148,18 @@ void rank_places_write_json(struct json_writer *w, const struct rank_places *p) 
         json_string(w, "host", p->place[r].host);
         json_string(w, "cpus", p->place[r].cpus);
         json_integer(w, "ncpus", p->place[r].ncpus);
+        json_array_begin(w, "threads");
+        for (const char *s = p->place[r].thread_cpus; *s;) {
+            int cpu, core, used;
+            if (sscanf(s, "%d/%d%n", &cpu, &core, &used) != 2)
+                break;
+            json_object_begin(w, NULL);
+            json_integer(w, "cpu", cpu);
+            json_integer(w, "core", core);
+            json_object_end(w);
+            s += used + (s[used] == ',');
+        }
+        json_array_end(w);
         json_object_end(w);
     }
     json_array_end(w);

@@ -13,12 +13,17 @@
 
 #include <stdio.h>
 
-enum { RANK_HOST_LEN = 64, RANK_CPUS_LEN = 192 };
+enum { RANK_HOST_LEN = 64, RANK_CPUS_LEN = 192, RANK_THREADS_LEN = 640 };
 
 struct rank_place {
     char host[RANK_HOST_LEN];
     char cpus[RANK_CPUS_LEN]; /* the CPUs the rank may use, as a list */
     int ncpus;
+    int threads; /* its OpenMP team at omp_get_max_threads() */
+    /* "cpu/core" of each of those threads in thread order, comma-separated ("0/0,1/1"): the
+     * CPU (operating system index) it ran on and that CPU's core (hwloc logical index, -1
+     * unknown); "-1/-1" for a thread the runtime did not create. */
+    char thread_cpus[RANK_THREADS_LEN];
 };
 
 struct rank_places {
@@ -35,7 +40,8 @@ void rank_places_free(struct rank_places *p);
 /* Whether `threads` threads in every rank oversubscribe this rank's host or the rank itself. */
 int rank_places_oversubscribed(const struct rank_places *p, long long threads);
 
-/* "ranks": [{"rank": 0, "host": "...", "cpus": "0-1"}, ...] into an open object. */
+/* "ranks": [{"rank": 0, "host": "...", "cpus": "0-1", "ncpus": 2, "threads": [{"cpu": 0,
+ * "core": 0}, ...]}, ...] and "ranks_share_cpus" into an open object. */
 void rank_places_write_json(struct json_writer *w, const struct rank_places *p);
 
 /* One line per rank, and a warning line per host where ranks share CPUs. */

@@ -17,7 +17,8 @@ PACKAGES=(
   python3-soundfile                        # the Python ETL pipeline the etl benchmark compares
   python3 python3-numpy python3-scipy      # golden data and the SciPy/numpy benchmark
   locales                                  # a decimal-comma locale for the JSON test
-  slurm-wlm munge openmpi-bin libopenmpi-dev  # MPI build; one-node SLURM for batch/ tests
+  openmpi-bin libopenmpi-dev               # ompsweep-mpi (MPI + OpenMP runs, mpirun)
+  slurm-wlm munge                          # a one-node SLURM cluster (batch/ tests)
 )
 
 # The JSON writer must print "1.5" under a locale whose decimal point is a comma; the test

@@ -336,6 +336,23 @@ Test(binary, list_and_info) {
     cr_assert(strstr(out, "--chunk"), "%s", out);
 }
 
+/* One process: a thread per CPU is clean; more threads than CPUs pile onto a core, named. */
+Test(binary, info_affinity_maps_threads_to_cores) {
+    static char out[1 << 16];
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%ld %s info --affinity 2>&1", cpus, OMPSWEEP_BIN);
+    cr_expect_eq(run_shell(cmd, out, sizeof out), 0, "%s", out);
+    cr_expect(strstr(out, "rank 0 on ") && strstr(out, "t0->cpu "), "%s", out);
+    cr_expect_null(strstr(out, "warning"), "%s", out);
+    snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%ld %s info --affinity 2>&1", cpus + 1,
+             OMPSWEEP_BIN);
+    cr_expect_eq(run_shell(cmd, out, sizeof out), 1, "%s", out);
+    cr_expect(strstr(out, "threads share core") && strstr(out, "on the same CPU"), "%s", out);
+    cr_expect_eq(run_ompsweep("info --json", out, sizeof out), 0, "%s", out);
+    cr_expect(strstr(out, "\"ranks\": [") && strstr(out, "\"threads\": ["), "%s", out);
+}
+
 Test(binary, ceilings_are_stored_and_read_back_by_run) {
     char dir[] = "/tmp/ompsweep-ceil-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));

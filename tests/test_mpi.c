@@ -187,3 +187,21 @@ Test(mpi, what_cannot_run_across_ranks_is_a_usage_error) {
     }
     cr_expect(dir_is_empty(dir));
 }
+
+/* info --affinity: each rank on its own core is clean (exit 0); ranks left unbound with two
+ * threads each pile two threads on every core, which is named (exit 1). */
+Test(mpi, affinity_shows_each_rank_and_warns_about_shared_cores) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             MPIRUN " -np 2 --bind-to core -x OMP_NUM_THREADS=1 %s info --affinity 2>&1",
+             OMPSWEEP_MPI_BIN);
+    cr_expect_eq(run_shell(cmd, out, sizeof out), 0, "%s", out);
+    cr_expect(strstr(out, "rank 0 on ") && strstr(out, "rank 1 on "), "%s", out);
+    cr_expect_null(strstr(out, "warning"), "%s", out);
+    snprintf(cmd, sizeof cmd,
+             MPIRUN " -np 2 --bind-to none -x OMP_NUM_THREADS=2 %s info --affinity 2>&1",
+             OMPSWEEP_MPI_BIN);
+    cr_expect_neq(run_shell(cmd, out, sizeof out), 0, "%s", out);
+    cr_expect(strstr(out, "threads share core 0"), "%s", out);
+    cr_expect(strstr(out, "ranks on one host may use the same CPUs"), "%s", out);
+}
