@@ -38,12 +38,14 @@ usage_error() {
 kind=array kernel=dot threads=1,2,4,8 size='' nodes=1 ntasks=2 cpt=2 partition='' account=''
 time_limit='' name='' outdir='' output=''
 run_args=()
+given=() # the options given, to refuse those the kind does not use
 
 need() { # need OPTION COUNT: the option has its value
   [ "$2" -ge 2 ] || usage_error "$1 needs a value"
 }
 
 while [ $# -gt 0 ]; do
+  case $1 in --*) given+=("$1") ;; esac
   case $1 in
     --kind) need "$1" $#; kind=$2; shift 2 ;;
     --kernel) need "$1" $#; kernel=$2; shift 2 ;;
@@ -70,9 +72,16 @@ positive() { [[ $1 =~ ^[0-9]+$ ]] && [ "$((10#$1))" -ge 1 ]; }
 word() { [[ $1 =~ ^[A-Za-z0-9_.+-]+$ ]]; }
 
 case $kind in
-  array | hybrid | study) ;;
+  array) unused="--nodes --ntasks --cpus-per-task" ;;
+  hybrid) unused="--threads" ;;
+  study) unused="--kernel --threads --size --nodes --ntasks --cpus-per-task" ;;
   *) usage_error "--kind: '$kind' is not array, hybrid or study" ;;
 esac
+for opt in "${given[@]}"; do
+  case " $unused " in
+    *" $opt "*) usage_error "$opt: not used by --kind $kind" ;;
+  esac
+done
 word "$kernel" || usage_error "--kernel: '$kernel' is not a kernel name"
 if [ "$kind" != study ] && [ -x "$here/build/ompsweep" ] &&
   ! "$here/build/ompsweep" list "$kernel" >/dev/null 2>&1; then
