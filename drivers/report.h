@@ -10,7 +10,8 @@
  * Errors: report_load returns 0, REPORT_EXIT_USAGE (the folder is missing) or
  * REPORT_EXIT_DATA (a malformed file, no results), with a message naming the file and line.
  * A JSON sidecar that does not parse is not fatal: its CSV is reported without context and the
- * problem is listed in warnings[].
+ * problem is listed in warnings[]. Hosts with the same CPU, cores and caches are one machine
+ * for the series (a job array's tasks spread over a partition's nodes), with a warning.
  * Thread-safety: none needed (one report per process); nothing global.
  */
 #ifndef OMPSWEEP_REPORT_H
@@ -74,6 +75,7 @@ struct report_file {
     char path[4096]; /* as opened */
     char name[512];  /* relative to the folder, for messages and the report */
     enum report_kind kind;
+    char machine[160]; /* the series' machine: the host, or "HOST +N" for N + 1 hosts alike */
     struct report_sidecar json;                         /* zeroed when there is no usable sidecar */
     struct csv_table csv;                               /* kept: the rows point into its text */
     int max_threads, max_total_threads, oversubscribed; /* total: with nested teams */
@@ -83,6 +85,7 @@ struct report_point {
     size_t file; /* index in report_data.files */
     const char *kernel, *variant, *schedule, *chunk, *study, *params;
     int threads, total_threads, oversubscribed;
+    int ranks; /* MPI ranks (ompsweep-mpi): threads is then per rank; 1 for a single process */
     double chunk_items, chunk_bytes, size, working_set_bytes;
     double median_s, sd_s, cv, items_per_s, gbytes_per_s, gflops;
     double speedup, efficiency, flops_per_byte;

@@ -29,7 +29,7 @@ struct cmap {
 static int same_map(const struct report_data *d, const struct report_point *a,
                     const struct report_point *b) {
     return !strcmp(a->kernel, b->kernel) && !strcmp(a->variant, b->variant) && a->size == b->size &&
-           !strcmp(a->params, b->params) &&
+           !strcmp(a->params, b->params) && a->ranks == b->ranks &&
            !strcmp(report_host_of(d, a->file), report_host_of(d, b->file));
 }
 
@@ -485,8 +485,11 @@ static void one_map(const struct report_data *d, struct report_out *o, const siz
     if (m.winner) {
         char sz[32];
         md_flush(o);
-        fprintf(o->md, "### %s %s, size %s\n\n", m.first->kernel, m.first->variant,
+        fprintf(o->md, "### %s %s, size %s", m.first->kernel, m.first->variant,
                 fmt_count(m.first->size, sz, sizeof sz));
+        if (m.first->ranks > 1)
+            fprintf(o->md, ", %d MPI ranks", m.first->ranks);
+        fputs("\n\n", o->md);
         explain(&m, o->md);
         for (size_t s = 0; s < m.schedules.n; s++) {
             heat_map(&m, o, m.schedules.v[s]);

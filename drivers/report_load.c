@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -141,6 +142,7 @@ enum {
     P_CHUNK,
     P_STUDY,
     P_PARAMS,
+    P_RANKS,
     P_NCOLS
 };
 
@@ -149,8 +151,11 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
     struct report_point p = {.file = fi};
-    long long threads, total = 0;
+    long long threads, total = 0, ranks = 1;
     if (csv_integer(t, row, c[P_THREADS], 1, 1000000, &threads, err, errlen))
+        return -1;
+    if (c[P_RANKS] >= 0 && csv_cell(t, row, c[P_RANKS])[0] &&
+        csv_integer(t, row, c[P_RANKS], 1, 100000000, &ranks, err, errlen))
         return -1;
     if (c[P_TOTAL] >= 0 && csv_cell(t, row, c[P_TOTAL])[0] &&
         csv_integer(t, row, c[P_TOTAL], 1, 1000000000, &total, err, errlen))
@@ -175,6 +180,7 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
         yes_no(t, row, c[P_OVER], &p.oversubscribed, err, errlen))
         return -1;
     p.threads = (int)threads;
+    p.ranks = (int)ranks;
     p.total_threads = total ? (int)total : p.threads;
     p.kernel = csv_cell(t, row, c[P_KERNEL]);
     p.variant = csv_cell(t, row, c[P_VARIANT]);
@@ -219,6 +225,7 @@ static int read_points(struct report_data *d, size_t fi, char *err, size_t errle
                                   {"chunk", 0, &c[P_CHUNK]},
                                   {"study", 0, &c[P_STUDY]},
                                   {"params", 0, &c[P_PARAMS]},
+                                  {"ranks", 0, &c[P_RANKS]},
                                   {NULL, 0, NULL}};
     if (find_columns(&d->files[fi].csv, cols, err, errlen))
         return -1;
@@ -500,6 +507,94 @@ static void pick_ceilings(struct report_data *d) {
             }
 }
 
+/* ---- machines ---------------------------------------------------------------------------- */
+
+static int same_hardware(const struct report_context *a, const struct report_context *b) {
+    if (strcmp(a->cpu_model, b->cpu_model) || a->cores != b->cores ||
+        a->logical_cpus != b->logical_cpus || a->ncaches != b->ncaches)
+        return 0;
+    for (int i = 0; i < a->ncaches; i++) {
+        const struct report_cache *x = &a->caches[i], *y = &b->caches[i];
+        if (x->level != y->level || strcmp(x->type, y->type) || x->size_bytes != y->size_bytes ||
+            x->shared_by_cpus != y->shared_by_cpus || x->instances != y->instances)
+            return 0;
+    }
+    return 1;
+}
+
+/* The hosts of the files in group g (rep[i] == g), each once, in file order. */
+static size_t group_hosts(const struct report_data *d, const size_t *rep, size_t g,
+                          const char **hosts) {
+    size_t n = 0;
+    for (size_t i = g; i < d->nfiles; i++) {
+        if (rep[i] != g)
+            continue;
+        const char *h = d->files[i].json.ctx.host;
+        size_t k = 0;
+        while (k < n && strcmp(hosts[k], h) != 0)
+            k++;
+        if (k == n)
+            hosts[n++] = h;
+    }
+    return n;
+}
+
+/* "a, b and c" (the first few of many, then how many more) */
+static void list_hosts(const char *const *hosts, size_t n, char *buf, size_t len) {
+    enum { SHOWN = 8 };
+    size_t used = 0, shown = n > SHOWN ? SHOWN : n;
+    buf[0] = '\0';
+    for (size_t k = 0; k < shown && used < len; k++) {
+        const char *sep = k == 0 ? "" : k + 1 == n ? " and " : ", ";
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, hosts[k]);
+    }
+    if (n > shown && used < len)
+        snprintf(buf + used, len - used, " and %zu more", n - shown);
+}
+
+/* Names the machine of each file's points. The tasks of a job array land on several nodes of
+ * a partition, each measuring some of the thread counts: hosts with the same CPU, cores and
+ * caches (the node's own, whatever share of it the job was allowed) are one machine, so the
+ * counts make one sweep. Files without context share the machine "". */
+static int group_machines(struct report_data *d) {
+    size_t *rep = malloc((d->nfiles ? d->nfiles : 1) * sizeof *rep);
+    const char **hosts = malloc((d->nfiles ? d->nfiles : 1) * sizeof *hosts);
+    int rc = rep && hosts ? 0 : -1;
+    for (size_t i = 0; !rc && i < d->nfiles; i++) {
+        const struct report_context *c = report_context_of(d, i);
+        rep[i] = c ? i : SIZE_MAX;
+        for (size_t j = 0; c && j < i; j++)
+            if (rep[j] == j && same_hardware(&d->files[j].json.ctx, c)) {
+                rep[i] = j;
+                break;
+            }
+    }
+    for (size_t g = 0; !rc && g < d->nfiles; g++) {
+        if (rep[g] != g)
+            continue;
+        size_t n = group_hosts(d, rep, g, hosts);
+        char label[sizeof d->files[g].machine];
+        if (n == 1)
+            snprintf(label, sizeof label, "%s", hosts[0]);
+        else
+            snprintf(label, sizeof label, "%.120s +%zu", hosts[0], n - 1);
+        for (size_t i = g; i < d->nfiles; i++)
+            if (rep[i] == g)
+                memcpy(d->files[i].machine, label, sizeof label);
+        if (n > 1) {
+            char names[1200];
+            list_hosts(hosts, n, names, sizeof names);
+            rc = report_warn(d,
+                             "%s have the same CPU, cores and caches: their points are taken "
+                             "as one machine, `%s` (a job array's tasks on several nodes)",
+                             names, label);
+        }
+    }
+    free(rep);
+    free(hosts);
+    return rc;
+}
+
 static int is_hidden_or_temporary(const char *name) {
     return name[0] == '.' || strstr(name, ".tmp.") != NULL;
 }
@@ -562,6 +657,11 @@ int report_load(const char *dir, struct report_data *d, char *err, size_t errlen
                  "%s: no ompsweep result files (point, overhead or break-even CSVs, ceilings "
                  "JSON) here or in its sub-folders",
                  dir);
+        report_data_free(d);
+        return REPORT_EXIT_DATA;
+    }
+    if (group_machines(d)) {
+        snprintf(err, errlen, "%s: out of memory", dir);
         report_data_free(d);
         return REPORT_EXIT_DATA;
     }

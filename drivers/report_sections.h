@@ -38,7 +38,8 @@ struct strset {
 int strset_add(struct strset *s, const char *x); /* index of x; -1 if out of memory */
 void strset_free(struct strset *s);
 
-/* The host a point's file ran on ("" without context). */
+/* The machine a point's file ran on: its host, or "HOST +N" for hosts of the same hardware
+ * (report_load); "" without context. */
 const char *report_host_of(const struct report_data *d, size_t file);
 
 /* Whether the points come from more than one host (then labels name the host). */
@@ -48,9 +49,15 @@ int report_many_hosts(const struct report_data *d);
 size_t *report_points_of_study(const struct report_data *d, const char *study, size_t *n);
 
 /* Two points belong to one series when everything but the thread count (and, for weak
- * scaling, the size) is the same. */
+ * scaling, the size) is the same: kernel, variant, schedule, chunk, parameters, MPI ranks
+ * (the thread count is then per rank) and machine. */
 int report_same_series(const struct report_data *d, const struct report_point *a,
                        const struct report_point *b, int compare_size);
+
+/* The label of p's line: its variant, its MPI ranks when more than one, and its machine when
+ * the report has several. */
+void report_series_label(const struct report_data *d, const struct report_point *p, int many_hosts,
+                         char *buf, size_t len);
 
 /* The points of cand (indices into d->points) in seed's series, one per thread count (the
  * first seen), sorted by threads. NULL when out of memory. */

@@ -23,8 +23,7 @@ void strset_free(struct strset *s) {
 }
 
 const char *report_host_of(const struct report_data *d, size_t file) {
-    const struct report_context *c = report_context_of(d, file);
-    return c ? c->host : "";
+    return file < d->nfiles ? d->files[file].machine : "";
 }
 
 int report_many_hosts(const struct report_data *d) {
@@ -57,9 +56,18 @@ int report_same_series(const struct report_data *d, const struct report_point *a
         strcmp(a->schedule, b->schedule) || strcmp(a->chunk, b->chunk) ||
         strcmp(a->params, b->params))
         return 0;
-    if (compare_size && a->size != b->size)
+    if (a->ranks != b->ranks || (compare_size && a->size != b->size))
         return 0;
     return strcmp(report_host_of(d, a->file), report_host_of(d, b->file)) == 0;
+}
+
+void report_series_label(const struct report_data *d, const struct report_point *p, int many_hosts,
+                         char *buf, size_t len) {
+    char ranks[32] = "";
+    if (p->ranks > 1)
+        snprintf(ranks, sizeof ranks, " (%d ranks)", p->ranks);
+    snprintf(buf, len, "%s%s%s%s", p->variant, ranks, many_hosts ? " on " : "",
+             many_hosts ? report_host_of(d, p->file) : "");
 }
 
 /* Insertion sort by thread count: series are short, and qsort would need global state. */

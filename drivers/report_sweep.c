@@ -14,6 +14,7 @@
 struct line {
     char label[200]; /* the variant (and host, when several) */
     const char *variant, *host;
+    int ranks;
     char config[128]; /* schedule and chunk of the series drawn */
     int configs;      /* (schedule, chunk) series measured for this variant at this size */
     size_t n;
@@ -330,7 +331,8 @@ static size_t build_lines(const struct report_data *d, const size_t *cand, size_
         const char *host = report_host_of(d, p->file);
         int seen = tried[i];
         for (size_t k = 0; k < n; k++)
-            seen |= !strcmp(lines[k].variant, p->variant) && !strcmp(lines[k].host, host);
+            seen |= !strcmp(lines[k].variant, p->variant) && !strcmp(lines[k].host, host) &&
+                    lines[k].ranks == p->ranks;
         if (seen)
             continue;
         size_t m;
@@ -347,8 +349,8 @@ static size_t build_lines(const struct report_data *d, const size_t *cand, size_
         memset(l, 0, sizeof *l);
         l->variant = p->variant;
         l->host = host;
-        snprintf(l->label, sizeof l->label, "%s%s%s", p->variant, many_hosts ? " on " : "",
-                 many_hosts ? host : "");
+        l->ranks = p->ranks;
+        report_series_label(d, p, many_hosts, l->label, sizeof l->label);
         if (line_build(d, members, m, l) == 0)
             n++;
         else
@@ -367,7 +369,7 @@ static void count_configs(const struct report_data *d, const size_t *cand, size_
         char keys[64][160];
         for (size_t c = 0; c < ncand; c++) {
             const struct report_point *p = &d->points[cand[c]];
-            if (strcmp(lines[i].variant, p->variant) ||
+            if (strcmp(lines[i].variant, p->variant) || lines[i].ranks != p->ranks ||
                 strcmp(lines[i].host, report_host_of(d, p->file)) || configs.n >= 64)
                 continue;
             snprintf(keys[configs.n], sizeof keys[0], "%s/%s", p->schedule, p->chunk);

@@ -9,6 +9,7 @@
 
 struct weak_line {
     const char *variant, *host;
+    int ranks;
     char label[200];
     size_t n;
     const struct report_point *pt[256];
@@ -142,7 +143,8 @@ static void weak_kernel(const struct report_data *d, struct report_out *o, const
         const char *host = report_host_of(d, p->file);
         int seen = strcmp(p->kernel, kernel) != 0;
         for (size_t k = 0; k < n && !seen; k++)
-            seen = !strcmp(lines[k].variant, p->variant) && !strcmp(lines[k].host, host);
+            seen = !strcmp(lines[k].variant, p->variant) && !strcmp(lines[k].host, host) &&
+                   lines[k].ranks == p->ranks;
         size_t m;
         size_t *members = seen ? NULL : report_series_members(d, idx, nidx, idx[i], 0, &m);
         if (!members)
@@ -151,8 +153,8 @@ static void weak_kernel(const struct report_data *d, struct report_out *o, const
         memset(l, 0, sizeof *l);
         l->variant = p->variant;
         l->host = host;
-        snprintf(l->label, sizeof l->label, "%s%s%s", p->variant, many ? " on " : "",
-                 many ? host : "");
+        l->ranks = p->ranks;
+        report_series_label(d, p, many, l->label, sizeof l->label);
         if (m >= 2 && weak_build(d, members, m, l) == 0)
             n++;
         free(members);

@@ -18,6 +18,7 @@ PACKAGES=(
   python3 python3-numpy python3-scipy      # golden data and the SciPy/numpy benchmark
   locales                                  # a decimal-comma locale for the JSON test
   openmpi-bin libopenmpi-dev               # ompsweep-mpi (MPI + OpenMP runs, mpirun)
+  slurm-wlm munge                          # a one-node SLURM cluster (batch/ tests)
 )
 
 # The JSON writer must print "1.5" under a locale whose decimal point is a comma; the test

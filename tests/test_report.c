@@ -73,10 +73,11 @@ static void point_row(FILE *f, const struct pt *p) {
 
 /* The context block of a JSON sidecar: 8 cores, L1d 32 KiB and L2 1 MiB per core, L3 32 MiB
  * shared; the core-to-core latency at the start and end of the run. */
-static void context_json(FILE *f, double lat_start, double lat_end) {
+static void context_json_on(FILE *f, const char *host, const char *cpu, double lat_start,
+                            double lat_end) {
     fprintf(f,
-            "\"context\": {\"date\": \"2026-11-21T10:00:00Z\", \"host\": \"synth-host\", "
-            "\"cpu_model\": \"Synthetic CPU\", \"logical_cpus\": 8, \"cores\": 8, "
+            "\"context\": {\"date\": \"2026-11-21T10:00:00Z\", \"host\": \"%s\", "
+            "\"cpu_model\": \"%s\", \"logical_cpus\": 8, \"cores\": 8, "
             "\"allowed_cpus\": 8, \"memory_bytes\": 17179869184, \"hypervisor\": \"\", "
             "\"git_revision\": \"abc1234\", \"version\": \"0.1.0\", \"caches\": ["
             "{\"level\": 1, \"type\": \"data\", \"size_bytes\": 32768, \"line_bytes\": 64, "
@@ -86,7 +87,11 @@ static void context_json(FILE *f, double lat_start, double lat_end) {
             "{\"level\": 3, \"type\": \"unified\", \"size_bytes\": 33554432, \"line_bytes\": "
             "64, \"shared_by_cpus\": 8, \"instances\": 1}],"
             "\"latency_start_ns\": %g, \"latency_end_ns\": %g}",
-            lat_start, lat_end);
+            host, cpu, lat_start, lat_end);
+}
+
+static void context_json(FILE *f, double lat_start, double lat_end) {
+    context_json_on(f, "synth-host", "Synthetic CPU", lat_start, lat_end);
 }
 
 static void run_json(const char *dir, const char *name, const char *study, double lat_start,
@@ -287,6 +292,31 @@ static void make_all(const char *dir) {
     make_overhead(dir);
     make_breakeven(dir);
     make_ceilings(dir);
+}
+
+/* One task of a thread-sweep job array, as batch/thread-sweep.sbatch leaves it: in its own
+ * sub-folder, the reference at 1 thread and omp at `threads` (Amdahl with f = true_f), no
+ * speedup column above 1 thread (the file has no 1-thread omp point to divide by). */
+static void make_task(const char *dir, const char *sub, const char *host, const char *cpu,
+                      int threads) {
+    char folder[512];
+    snprintf(folder, sizeof folder, "%s/%s", dir, sub);
+    cr_assert_eq(mkdir(folder, 0755), 0, "cannot make %s", folder);
+    FILE *f = create(folder, "run.csv");
+    fputs(point_header, f);
+    struct pt ref = {"synth", "ref", "-", "", "run", 1, 0, 0, 1e6, 8e6, 1.2, 1.0, 0};
+    point_row(f, &ref);
+    double t = true_f + (1 - true_f) / threads;
+    struct pt x = {"synth", "omp", "static", "",  "run", threads,
+                   0,       0,     1e6,      8e6, t,     threads == 1 ? 1.0 : NAN,
+                   0};
+    point_row(f, &x);
+    fclose(f);
+    f = create(folder, "run.json");
+    fputs("{\"schema\": \"ompsweep-run-1\", \"study\": \"run\", ", f);
+    context_json_on(f, host, cpu, 40, 41);
+    fputs(", \"kernel\": {\"name\": \"synth\"}, \"points\": []}\n", f);
+    fclose(f);
 }
 
 /* OMPSWEEP_TEST_KEEP=1 keeps the folders, to look at the reports and plots. */
@@ -530,6 +560,103 @@ Test(report, absent_data_leaves_its_section_out, .timeout = 60) {
                                          "## Roofline",     "## Overhead",   "## Break-even"};
     for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
         cr_expect_null(strstr(md, absent[i]), "'%s' without its data", absent[i]);
+    remove_dir(dir);
+}
+
+/* ---- job arrays: one thread count per task --------------------------------------------- */
+
+static const int task_threads[] = {1, 2, 4, 8};
+
+Test(report, job_array_tasks_merge_into_one_sweep, .timeout = 60) {
+    char *dir = make_dir();
+    for (int i = 0; i < 4; i++) {
+        char sub[16];
+        snprintf(sub, sizeof sub, "task%d", i);
+        make_task(dir, sub, "node01", "Synthetic CPU", task_threads[i]);
+    }
+    static char out[1 << 16];
+    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    const char *md = read_all(path);
+    cr_assert_not_null(md, "%s", out);
+    /* Four files, one sweep: speedups against the 1-thread task, f recovered from all four. */
+    const char *sweep = "### synth, size 1M";
+    cr_expect_float_eq(cell_after(md, sweep, "| omp | schedule static, chunk default", 1), true_f,
+                       2e-4, "%s", md);
+    cr_expect(strstr(md, "| 4, weighted |"), "all four thread counts fitted:\n%s", md);
+    char kf[64];
+    snprintf(kf, sizeof kf, "| 8 | %.4f |", true_f);
+    cr_expect(strstr(md, kf), "no Karp-Flatt row '%s'", kf);
+    cr_expect_null(strstr(md, "taken as one machine"), "one host: nothing merged across hosts");
+    remove_dir(dir);
+}
+
+Test(report, job_array_tasks_on_nodes_alike_merge_and_others_stay_apart, .timeout = 60) {
+    char *dir = make_dir();
+    /* The tasks landed on four nodes of one kind; a laptop measured 1 and 2 threads. */
+    for (int i = 0; i < 4; i++) {
+        char sub[16], host[16];
+        snprintf(sub, sizeof sub, "task%d", i);
+        snprintf(host, sizeof host, "node%02d", 4 - i);
+        make_task(dir, sub, host, "Synthetic CPU", task_threads[i]);
+    }
+    make_task(dir, "laptop1", "laptop", "Other CPU", 1);
+    make_task(dir, "laptop2", "laptop", "Other CPU", 2);
+    static char out[1 << 16];
+    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    const char *md = read_all(path);
+    cr_assert_not_null(md, "%s", out);
+    const char *sweep = "### synth, size 1M";
+    cr_expect_float_eq(cell_after(md, sweep, "| omp on node04 +3 | schedule static", 1), true_f,
+                       2e-4, "%s", md);
+    cr_expect(strstr(md, "| omp on laptop | schedule static"), "%s", md);
+    cr_expect(strstr(md, "node04, node03, node02 and node01 have the same CPU, cores and caches: "
+                         "their points are taken as one machine, `node04 +3`"),
+              "%s", md);
+    cr_expect(strstr(out, "taken as one machine"), "the warning is on stderr too:\n%s", out);
+    cr_expect_null(strstr(md, "laptop have the same"), "the laptop is a machine of its own");
+    /* The Machine table still has one column per host. */
+    cr_expect(strstr(md, "| host | laptop | node04 | node03 | node02 | node01 |"), "%s", md);
+    remove_dir(dir);
+}
+
+/* A point as ompsweep-mpi writes it: the row of `run` and its ranks; threads per rank. */
+static void point_row_ranks(FILE *f, const struct pt *p, int ranks) {
+    char *row = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&row, &len);
+    cr_assert_not_null(m);
+    point_row(m, p);
+    fclose(m);
+    fprintf(f, "%.*s,%d,%d\n", (int)len - 1, row, ranks, p->threads);
+    free(row);
+}
+
+Test(report, mpi_ranks_make_series_of_their_own, .timeout = 60) {
+    char *dir = make_dir();
+    FILE *f = create(dir, "hybrid.csv");
+    fprintf(f, "%.*s,ranks,threads_per_rank\n", (int)strlen(point_header) - 1, point_header);
+    /* 1 rank with f = true_f, 2 ranks (half the time) with f = true_f2 over their threads. */
+    for (int ranks = 1; ranks <= 2; ranks++)
+        for (int p = 1; p <= 4; p *= 2) {
+            double fr = ranks == 1 ? true_f : true_f2, t = (fr + (1 - fr) / p) / ranks;
+            struct pt x = {"synth", "omp", "static", "", "run", p, 0, 0, 1e6, 8e6, t, NAN, 0};
+            point_row_ranks(f, &x, ranks);
+        }
+    fclose(f);
+    static char out[1 << 16];
+    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    const char *md = read_all(path);
+    cr_assert_not_null(md, "%s", out);
+    const char *sweep = "### synth, size 1M";
+    cr_expect_float_eq(cell_after(md, sweep, "| omp | schedule static", 1), true_f, 2e-4, "%s", md);
+    cr_expect_float_eq(cell_after(md, sweep, "| omp (2 ranks) | schedule static", 1), true_f2, 2e-4,
+                       "%s", md);
     remove_dir(dir);
 }
 
