@@ -8,4 +8,5 @@ scripts/deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 make -j"$jobs" all
 make -j"$jobs" test
+tests/lab/run.sh # every command of the teaching lab (docs/lab/), as written there
 make -j"$jobs" asan
