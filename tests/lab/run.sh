@@ -12,7 +12,11 @@
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 keep=0
-[ "${1:-}" = "--keep" ] && keep=1
+case "${1:-}" in
+  "") ;;
+  --keep) keep=1 ;;
+  *) echo "usage: tests/lab/run.sh [--keep]" >&2; exit 2 ;;
+esac
 bin="$repo/ompsweep"
 if [ ! -x "$bin" ]; then
   echo "lab: $bin not found: run make first" >&2
@@ -95,9 +99,14 @@ start=$SECONDS
 exercises=("$repo/docs/lab/README.md")
 for f in "$repo"/docs/lab/[0-9]*.md; do exercises+=("$f"); done
 for f in "${exercises[@]}"; do
+  # A fence that mentions the lab but is neither marker would silently not be run or checked.
+  while IFS= read -r bad; do
+    fail "${f#"$repo"/}:${bad%%:*}: unknown lab block '${bad#*:}' (sh lab or text lab-files)"
+  done < <(grep -n '^```.*lab' "$f" | grep -v -e '^[0-9]*:```sh lab$' -e '^[0-9]*:```text lab-files$')
   run_blocks "$f"
   check_files "$f"
 done
+[ "$passed" -gt 0 ] || fail "no \`sh lab\` block found in docs/lab/"
 
 # Every point of every run the lab made validated against its reference.
 while IFS= read -r csv; do
