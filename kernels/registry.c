@@ -5,6 +5,7 @@
 
 extern const struct kernel spline_expsum_kernel;
 extern const struct kernel expsum_kernel;
+extern const struct kernel expsum_nondet_kernel;
 extern const struct kernel dot_kernel;
 extern const struct kernel gemm_kernel;
 extern const struct kernel noise_kernel;
@@ -19,6 +20,7 @@ extern const struct kernel ae_features_kernel;
 const struct kernel *const kernel_registry[] = {
     &spline_expsum_kernel,
     &expsum_kernel,
+    &expsum_nondet_kernel,
     &dot_kernel,
     &gemm_kernel,
     &noise_kernel,

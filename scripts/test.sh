@@ -9,6 +9,7 @@ scripts/deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 make -j"$jobs" all
 make -j"$jobs" test
+tests/lab/run.sh # every command of the teaching lab (docs/lab/), as written there
 make -j"$jobs" asan
 # The batch/ job scripts on a one-node SLURM cluster; it starts daemons, so root on Debian only.
 if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ]; then
