@@ -98,6 +98,8 @@ int rank_places_collect(struct rank_places *p) {
     char *all = calloc((size_t)p->count, sizeof text);
     p->place = calloc((size_t)p->count, sizeof *p->place);
     if (!all || !p->place) {
+        if (p->count > 1)
+            abort(); /* the other ranks would wait in the gather forever */
         free(all);
         free(p->place);
         p->place = NULL;
