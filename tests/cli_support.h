@@ -5,8 +5,11 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #ifndef OMPSWEEP_BIN
@@ -56,6 +59,24 @@ static inline int temp_files_in(const char *dir) {
     if (d)
         closedir(d);
     return n;
+}
+
+/* A suite's folder: made by its init (mkdtemp on a "/tmp/...-XXXXXX" template), removed with
+ * everything in it by its fini, also after a failed assertion (each test is its own process). */
+static inline int cli_support_remove_entry(const char *path, const struct stat *st, int flag,
+                                           struct FTW *ftw) {
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static inline void test_dir_make(char *template_path) {
+    cr_assert_not_null(mkdtemp(template_path), "mkdtemp %s", template_path);
+}
+
+static inline void test_dir_remove(const char *dir) {
+    nftw(dir, cli_support_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* One bad command line: it must exit 2, say `expect`, and leave nothing in dir. */

@@ -10,7 +10,6 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -46,19 +45,12 @@ static const struct fixture fixtures[] = {
  * removed by its fini (also after a failed assertion). */
 static char test_dir[] = "/tmp/ompsweep-etl-XXXXXX";
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void make_test_dir(void) {
-    cr_assert_not_null(mkdtemp(test_dir), "mkdtemp");
+    test_dir_make(test_dir);
 }
 
 static void remove_test_dir(void) {
-    nftw(test_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_dir_remove(test_dir);
 }
 
 TestSuite(etl, .init = make_test_dir, .fini = remove_test_dir);

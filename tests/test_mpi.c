@@ -22,14 +22,11 @@ static char out[1 << 16];
 static char dir[] = "/tmp/ompsweep-mpi-XXXXXX";
 
 static void make_dir(void) {
-    cr_assert_not_null(mkdtemp(dir));
+    test_dir_make(dir);
 }
 
 static void remove_dir(void) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    test_dir_remove(dir);
 }
 
 TestSuite(mpi, .init = make_dir, .fini = remove_dir, .timeout = 300);
