@@ -24,13 +24,13 @@ KERNEL_LIBS = -lgsl -lopenblas -lmvec -lm
 LIBS = -lhwloc -ljansson -lsqlite3 -lsndfile $(KERNEL_LIBS) -lpthread
 
 KERNEL_SRC := $(sort $(wildcard kernels/*.c))
-DRIVER_SRC := $(sort $(filter-out drivers/main.c,$(wildcard drivers/*.c)) $(wildcard io/*.c))
+DRIVER_SRC := $(sort $(filter-out drivers/app/main.c,$(wildcard drivers/*/*.c)) $(wildcard io/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 DRIVER_OBJ := $(DRIVER_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-HEADERS    := $(wildcard kernels/*.h drivers/*.h io/*.h)
+HEADERS    := $(wildcard kernels/*.h drivers/*/*.h io/*.h)
 TEST_HEADERS := $(wildcard tests/*.h)
 
 .PHONY: all test asan bench install uninstall clean format format-check FORCE
@@ -48,8 +48,8 @@ $(BUILD)/revision.h: FORCE
 	@echo '#define OMPSWEEP_GIT_REVISION "$(GIT_REVISION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/drivers/context.o: ALL_CPPFLAGS += -include $(BUILD)/revision.h
-$(BUILD)/drivers/context.o: $(BUILD)/revision.h
+$(BUILD)/drivers/machine/context.o: ALL_CPPFLAGS += -include $(BUILD)/revision.h
+$(BUILD)/drivers/machine/context.o: $(BUILD)/revision.h
 
 # The STREAM loops stay loops: GCC would otherwise turn the copy into a call to memmove, whose
 # strategy (e.g. non-temporal stores above a size threshold) is glibc's, not the kernel's.
@@ -63,18 +63,19 @@ $(BUILD)/libompsweep.a: $(KERNEL_OBJ)
 $(BUILD)/libompsweep.so: $(KERNEL_OBJ)
 	$(CC) -shared -fopenmp $(LDFLAGS) -Wl,-soname,libompsweep.so.0 -o $@ $^ $(KERNEL_LIBS)
 
-$(BUILD)/ompsweep: $(BUILD)/drivers/main.o $(DRIVER_OBJ) $(BUILD)/libompsweep.a
+$(BUILD)/ompsweep: $(BUILD)/drivers/app/main.o $(DRIVER_OBJ) $(BUILD)/libompsweep.a
 	$(CC) -fopenmp $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# The MPI build: the same program with drivers/mpi/ranks_mpi.c in place of the one-process
-# drivers/ranks_single.c (drivers/ranks.h), compiled and linked through Open MPI's mpicc.
+# The MPI build: the same program with drivers/machine/mpi/ranks_mpi.c in place of the
+# one-process drivers/machine/ranks_single.c (drivers/machine/ranks.h), compiled and linked
+# through Open MPI's mpicc.
 MPICC ?= mpicc
-MPI_OBJ := $(filter-out $(BUILD)/drivers/ranks_single.o,$(DRIVER_OBJ))
-$(BUILD)/drivers/mpi/ranks_mpi.o: drivers/mpi/ranks_mpi.c drivers/ranks.h Makefile
+MPI_OBJ := $(filter-out $(BUILD)/drivers/machine/ranks_single.o,$(DRIVER_OBJ))
+$(BUILD)/drivers/machine/mpi/ranks_mpi.o: drivers/machine/mpi/ranks_mpi.c drivers/machine/ranks.h Makefile
 	@mkdir -p $(dir $@)
 	$(MPICC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/ompsweep-mpi: $(BUILD)/drivers/main.o $(MPI_OBJ) $(BUILD)/drivers/mpi/ranks_mpi.o \
+$(BUILD)/ompsweep-mpi: $(BUILD)/drivers/app/main.o $(MPI_OBJ) $(BUILD)/drivers/machine/mpi/ranks_mpi.o \
                        $(BUILD)/libompsweep.a
 	$(MPICC) -fopenmp $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -122,10 +123,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/ompsweep
 
 format:
-	clang-format -i kernels/*.[ch] drivers/*.[ch] drivers/mpi/*.c io/*.[ch] tests/*.[ch]
+	clang-format -i kernels/*.[ch] drivers/*/*.[ch] drivers/machine/mpi/*.c io/*.[ch] tests/*.[ch]
 
 format-check:
-	clang-format --dry-run -Werror kernels/*.[ch] drivers/*.[ch] drivers/mpi/*.c io/*.[ch] tests/*.[ch]
+	clang-format --dry-run -Werror kernels/*.[ch] drivers/*/*.[ch] drivers/machine/mpi/*.c io/*.[ch] tests/*.[ch]
 
 clean:
 	rm -rf build ompsweep

@@ -1,7 +1,7 @@
 /* The break-even search against cost models whose break-even is known, the sign test, the
  * kernel measurement, and the `ompsweep breakeven` command on good and bad input. */
-#include "breakeven.h"
 #include "cli_support.h"
+#include "engine/breakeven.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>

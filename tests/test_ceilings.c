@@ -1,6 +1,6 @@
 /* The ceilings file: what `ompsweep ceilings --json` writes, `run --ceilings` reads back, and
  * the reader on damaged input. */
-#include "ceilings.h"
+#include "engine/ceilings.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

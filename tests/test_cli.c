@@ -1,8 +1,8 @@
 /* The command line: parsers, output files, and the ompsweep binary on good and bad input. */
-#include "cli.h"
 #include "cli_support.h"
-#include "outfile.h"
-#include "stats.h"
+#include "engine/stats.h"
+#include "format/outfile.h"
+#include "format/units.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>

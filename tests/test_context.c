@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "context.h"
-#include "json.h"
-#include "latency.h"
+#include "format/json.h"
+#include "machine/context.h"
+#include "machine/latency.h"
 
 extern char **environ;
 

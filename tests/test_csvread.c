@@ -1,7 +1,7 @@
 /* The CSV reader: RFC 4180 quoting, CRLF, look-up by name, numbers and "not measured", the
  * errors with their file and line, a round trip of random tables, and garbled input (which
  * must be accepted or refused cleanly: make asan checks the memory side). */
-#include "csvread.h"
+#include "report/csvread.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

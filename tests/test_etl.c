@@ -5,8 +5,8 @@
  * fresh temporary folder per test. */
 #include "audio.h"
 #include "cli_support.h"
-#include "etl.h"
 #include "noise.h"
+#include "realdata/etl.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "json.h"
+#include "format/json.h"
 
 #define PYTHON_JSON_CHECK "/usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)'"
 

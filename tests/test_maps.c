@@ -1,9 +1,9 @@
 /* Cache and chunk maps: knee location on curves with known steps, the working-set ladder,
  * cache capacities, the cache override, and the cachemap / chunkmap / run --weak commands. */
-#include "cache_override.h"
-#include "cachemap.h"
 #include "cli_support.h"
-#include "knee.h"
+#include "engine/cachemap.h"
+#include "engine/knee.h"
+#include "machine/cache_override.h"
 #include "test_support.h"
 
 #include <criterion/criterion.h>

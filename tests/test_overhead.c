@@ -2,8 +2,8 @@
  * a tiny budget, and the `ompsweep overhead` command on good and bad input. Nothing here
  * asserts a speed: the machine is shared. */
 #include "cli_support.h"
-#include "overhead.h"
-#include "sweep.h"
+#include "engine/overhead.h"
+#include "engine/sweep.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>

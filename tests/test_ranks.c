@@ -1,7 +1,7 @@
 /* ranks_split and ranks_combine_sum (the split of a problem across MPI ranks) and the CPU
  * lists of rank_places: pure functions, tested in the one-process build. */
-#include "rank_places.h"
-#include "ranks.h"
+#include "machine/rank_places.h"
+#include "machine/ranks.h"
 #include "reduce.h"
 
 #include <criterion/criterion.h>

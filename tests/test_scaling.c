@@ -1,7 +1,7 @@
 /* Scaling models on synthetic data from a known serial fraction: exact recovery without noise,
  * recovery within the noise and honest standard errors with seeded multiplicative noise, the
  * exclusion of oversubscribed points, and the degenerate inputs. */
-#include "scaling.h"
+#include "report/scaling.h"
 
 #include <criterion/criterion.h>
 #include <gsl/gsl_randist.h>

@@ -1,0 +1,175 @@
+/* ompsweep ceilings: measure the machine's peak FLOP/s and STREAM bandwidths once, print them
+ * and optionally store them (--json) for `ompsweep run --ceilings`. */
+#include "app/commands.h"
+
+#include "engine/ceilings.h"
+#include "engine/sweep.h"
+#include "format/outfile.h"
+#include "format/units.h"
+#include "machine/context.h"
+#include "peak.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void ceilings_usage(FILE *f) {
+    fprintf(f,
+            "usage: ompsweep ceilings [options]\n\n"
+            "Measures the limits every kernel is read against: peak double-precision FLOP/s\n"
+            "(peak_flops: independent FMA chains on full-width vectors), STREAM triad and read\n"
+            "bandwidth (stream_triad, stream_read), each the best over the thread counts.\n\n"
+            "  --threads LIST    thread counts to try (default: 1 to the CPUs)\n"
+            "  --size N          elements per STREAM array (default: 4x the last-level caches,\n"
+            "                    at least 8M, at most 1/16 of memory per array)\n"
+            "  --samples N       samples per point (default 5)\n"
+            "  --min-time S      least duration of one sample (default 20ms)\n"
+            "  --json FILE       store the ceilings and the context (%%h %%j %%r %%d as in run)\n"
+            "  --quiet           no progress lines on stderr\n"
+            "\nExit codes: 0 ok, 1 a failed measurement, 2 a usage error.\n");
+}
+
+struct ceilings_args {
+    const char *threads, *json;
+    long long size;
+    int samples, quiet;
+    double min_time;
+};
+
+static int parse_options(int argc, char **argv, struct ceilings_args *a) {
+    static const struct option opts[] = {
+        {"threads", required_argument, NULL, 't'}, {"size", required_argument, NULL, 'n'},
+        {"samples", required_argument, NULL, 's'}, {"min-time", required_argument, NULL, 'm'},
+        {"json", required_argument, NULL, 'J'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    char err[CLI_ERRLEN];
+    long long v;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            a->threads = optarg;
+            break;
+        case 'J':
+            a->json = optarg;
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case 'h':
+            ceilings_usage(stdout);
+            return -1;
+        case 'n':
+            /* The stream kernels' own range (2^32 elements) */
+            if (cli_parse_count(optarg, 1024, 1LL << 32, &a->size, err, sizeof err))
+                return command_usage_error("ceilings", "--size: %s", err);
+            break;
+        case 's':
+            if (cli_parse_count(optarg, 1, 1000, &v, err, sizeof err))
+                return command_usage_error("ceilings", "--samples: %s", err);
+            a->samples = (int)v;
+            break;
+        case 'm':
+            if (cli_parse_seconds(optarg, &a->min_time, err, sizeof err))
+                return command_usage_error("ceilings", "--min-time: %s", err);
+            break;
+        default:
+            return command_usage_error("ceilings", "unknown option or missing value '%s'",
+                                       argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return command_usage_error("ceilings", "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+static long long llc_total(const struct context *ctx) {
+    long long best = 0;
+    for (int i = 0; i < ctx->ncaches; i++) {
+        long long total = ctx->caches[i].size_bytes *
+                          (ctx->caches[i].instances > 0 ? ctx->caches[i].instances : 1);
+        if (ctx->caches[i].level >= 2 && total > best)
+            best = total;
+    }
+    return best;
+}
+
+static void print_ceiling(const char *what, const char *unit, const struct ceiling *c) {
+    printf("%-22s %9.4g %s at %d thread%s, variant %s (1 thread: %.4g %s)\n", what, c->best, unit,
+           c->best_threads, c->best_threads == 1 ? "" : "s", c->variant, c->one, unit);
+}
+
+static int write_json(struct outfile *out, const struct context *ctx, const struct ceilings *c) {
+    char err[CLI_ERRLEN];
+    struct json_writer w;
+    json_init(&w, out->f, 1);
+    json_object_begin(&w, NULL);
+    json_string(&w, "schema", "ompsweep-ceilings-1");
+    ceilings_write_json(&w, c);
+    context_write_json(&w, ctx);
+    json_object_end(&w);
+    if (outfile_commit(out, err, sizeof err)) {
+        fprintf(stderr, "ompsweep ceilings: --json: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
+    struct ceilings_args a = {.samples = 5, .min_time = 0.02};
+    int rc = parse_options(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct context ctx;
+    context_collect(&ctx, full_argc, full_argv);
+    int cpus = ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1;
+    struct ceilings_settings s = {.samples = a.samples,
+                                  .min_time = a.min_time,
+                                  .cpus = cpus,
+                                  .progress = a.quiet ? NULL : stderr};
+    char err[CLI_ERRLEN];
+    long long *threads = NULL;
+    if (a.threads &&
+        cli_parse_count_list(a.threads, 1, 4096, &threads, &s.nthreads, err, sizeof err))
+        return command_usage_error("ceilings", "--threads: %s", err);
+    if (!a.threads && sweep_default_threads(cpus, &threads, &s.nthreads))
+        return command_usage_error("ceilings", "out of memory");
+    s.threads = threads;
+    s.stream_elements =
+        a.size ? a.size : ceilings_stream_elements(llc_total(&ctx), ctx.memory_bytes);
+    if (ctx.memory_bytes > 0 && 3.0 * 8.0 * (double)s.stream_elements > 0.8 * ctx.memory_bytes) {
+        free(threads);
+        return command_usage_error(
+            "ceilings", "--size %lld: three arrays of it exceed 80%% of memory", s.stream_elements);
+    }
+    struct outfile out = {0};
+    if (a.json && outfile_open(&out, a.json, err, sizeof err)) {
+        free(threads);
+        return command_usage_error("ceilings", "--json: %s", err);
+    }
+    struct ceilings c;
+    context_measure_latency(&ctx, 0);
+    if (ceilings_measure(&s, &c, err, sizeof err)) {
+        fprintf(stderr, "ompsweep ceilings: %s\n", err);
+        outfile_abort(&out);
+        free(threads);
+        return 1;
+    }
+    context_measure_latency(&ctx, 1);
+    printf("\nceilings of %s (STREAM arrays of %lld elements, %.3g MiB each)\n", c.host,
+           c.stream_elements, 8.0 * (double)c.stream_elements / 1048576.0);
+    print_ceiling("peak DP", "GFLOP/s", &c.peak_gflops);
+    printf("%-22s %d-wide vectors of doubles, %s\n", "  (as built)", peak_vector_doubles(),
+           peak_uses_fma() ? "fused multiply-add" : "separate multiply and add");
+    print_ceiling("STREAM triad", "GB/s", &c.triad_gbytes_per_s);
+    print_ceiling("read (sum)", "GB/s", &c.read_gbytes_per_s);
+    printf("machine balance: %.3g flops per byte of triad bandwidth\n",
+           c.peak_gflops.best / c.triad_gbytes_per_s.best);
+    rc = out.f ? write_json(&out, &ctx, &c) : 0;
+    free(threads);
+    return rc;
+}

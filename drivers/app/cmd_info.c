@@ -1,0 +1,69 @@
+/* ompsweep info: the machine and build context every result file carries. */
+#include "app/commands.h"
+
+#include "machine/affinity.h"
+#include "machine/context.h"
+#include "machine/rank_places.h"
+
+#include <stdlib.h>
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
+    int json = 0, affinity = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--affinity") == 0) {
+            affinity = 1;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: ompsweep info [--json] [--affinity]\n\nShows the machine (CPU, "
+                   "cores, caches from hwloc, memory, huge pages), the build (compiler, flags), "
+                   "the OpenMP runtime and OMP_* settings, OpenBLAS's configuration, and the "
+                   "measured core-to-core latency.\n\n"
+                   "  --json      as JSON: the context object every result file carries\n"
+                   "  --affinity  only where each rank (under mpirun or srun: ompsweep-mpi) and "
+                   "each of\n"
+                   "              its OpenMP threads runs, for the OMP_PLACES, OMP_PROC_BIND "
+                   "and MPI\n"
+                   "              binding in force, with a warning for every core that "
+                   "threads share\n"
+                   "              (exit 1 if any does)\n");
+            return 0;
+        } else {
+            fprintf(stderr, "ompsweep info: unknown argument '%s' (try --help)\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    struct context ctx;
+    context_collect(&ctx, full_argc, full_argv);
+    struct rank_places places;
+    if (rank_places_collect(&places)) {
+        fprintf(stderr, "ompsweep info: out of memory\n");
+        return 1;
+    }
+    ctx.places = &places;
+    if (affinity && !json) {
+        printf("OMP_PROC_BIND %s, OMP_PLACES %s (%d places), %d threads per rank, %d rank%s\n",
+               ctx.omp_proc_bind, getenv("OMP_PLACES") ? getenv("OMP_PLACES") : "(unset)",
+               ctx.omp_num_places, ctx.omp_max_threads, places.count, places.count > 1 ? "s" : "");
+        int shared = affinity_print(stdout, &places);
+        rank_places_free(&places);
+        return shared || places.overlapping ? 1 : 0;
+    }
+    context_measure_latency(&ctx, 0);
+    if (json) {
+        struct json_writer w;
+        json_init(&w, stdout, 1);
+        json_object_begin(&w, NULL);
+        context_write_json(&w, &ctx);
+        json_object_end(&w);
+    } else {
+        context_print(stdout, &ctx);
+        if (places.count > 1)
+            rank_places_print(stdout, &places);
+    }
+    rank_places_free(&places);
+    return 0;
+}

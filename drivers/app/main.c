@@ -1,0 +1,123 @@
+/* ompsweep: measure how OpenMP kernels scale with threads, schedule, chunk and size. */
+#include "app/commands.h"
+
+#include "machine/cache_override.h"
+#include "machine/context.h"
+#include "machine/ranks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: ompsweep COMMAND [ARGS]\n\n"
+               "commands:\n"
+               "  list [KERNEL]   the kernels, their variants, parameters and units\n"
+               "  info            the machine, build and OpenMP context of a run\n"
+               "  run KERNEL ...  measure a sweep of variants x threads x schedules x chunks x "
+               "sizes\n"
+               "  ceilings        measure peak FLOP/s and STREAM bandwidth (the roofline)\n"
+               "  cachemap KERNEL throughput against working set: where the caches are\n"
+               "  chunkmap KERNEL threads x schedule x chunk size: which chunk wins and why\n"
+               "  overhead        measure what OpenMP constructs and schedules cost (EPCC)\n"
+               "  breakeven K,..  find the smallest size at which N threads beat 1\n"
+               "  report DIR      a Markdown report with plots from a folder of results\n"
+               "  ae FILE.tradb.. acoustic-emission features of every hit of tradb files\n"
+               "  etl noise IN... add reproducible noise to audio files, in parallel\n\n"
+               "'ompsweep COMMAND --help' describes each one.\n");
+}
+
+/* libgomp reads OMP_PROC_BIND and OMP_PLACES when it is loaded, before main: to pin threads
+ * by default the process sets them and starts itself again, once. */
+static void pin_by_default(char **argv) {
+    if (getenv("OMPSWEEP_PINNED_BY_DEFAULT"))
+        return;
+    if (context_default_pinning() != 1)
+        return;
+    setenv("OMPSWEEP_PINNED_BY_DEFAULT", "1", 1);
+    execv("/proc/self/exe", argv);
+    /* Could not re-execute: carry on unpinned; the context records the binding in force. */
+}
+
+/* A wrong cache override would silently skew every map: refuse it before any command. */
+static int check_cache_override(void) {
+    const char *spec = getenv(CACHE_OVERRIDE_ENV);
+    struct cache_size sizes[CONTEXT_MAX_CACHES];
+    int n;
+    char err[256];
+    if (!spec || !*spec ||
+        cache_override_parse(spec, sizes, CONTEXT_MAX_CACHES, &n, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "ompsweep: %s: %s\n", CACHE_OVERRIDE_ENV, err);
+    return EXIT_USAGE;
+}
+
+/* Under mpirun or srun: rank 0 speaks for the run (the ranks agree on every outcome, see
+ * drivers/machine/ranks.h), the others are silent; a command that does not run across ranks refuses
+ * more than one. */
+static int across_ranks_check(const char *cmd, int across_ranks) {
+    if (ranks_count() > 1 && !across_ranks) {
+        if (ranks_rank() == 0)
+            fprintf(stderr,
+                    "ompsweep %s: does not run across MPI ranks (%d here): run it as one "
+                    "process; run, cachemap, chunkmap and info do\n",
+                    cmd, ranks_count());
+        return EXIT_USAGE;
+    }
+    if (ranks_rank() != 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (check_cache_override())
+        return EXIT_USAGE;
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("ompsweep %s\n", OMPSWEEP_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc - 1, argv + 1);
+    /* The report measures nothing: no pinning, no re-execution. */
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1, argc, argv);
+    static const struct {
+        const char *name;
+        int (*run)(int, char **, int, char **);
+        int across_ranks; /* runs across MPI ranks; the others refuse more than one */
+    } pinned[] = {{"info", cmd_info, 1},
+                  {"run", cmd_run, 1},
+                  {"ceilings", cmd_ceilings, 0},
+                  {"cachemap", cmd_cachemap, 1},
+                  {"chunkmap", cmd_chunkmap, 1},
+                  {"overhead", cmd_overhead, 0},
+                  {"breakeven", cmd_breakeven, 0},
+                  {"ae", cmd_ae, 0},
+                  {"etl", cmd_etl, 0}};
+    for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
+        if (strcmp(cmd, pinned[i].name) == 0) {
+            pin_by_default(argv); /* before MPI starts: it re-executes the process */
+            if (ranks_init(&argc, &argv))
+                return 1;
+            int rc = across_ranks_check(cmd, pinned[i].across_ranks);
+            if (!rc)
+                rc = pinned[i].run(argc - 1, argv + 1, argc, argv);
+            ranks_finalize();
+            return rc;
+        }
+    fprintf(stderr, "ompsweep: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

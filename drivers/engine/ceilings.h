@@ -1,0 +1,59 @@
+/* ceilings: the machine's measured limits, against which every kernel's rates are read.
+ *
+ * Peak double-precision FLOP/s (the peak_flops kernel: independent FMA chains on full-width
+ * vectors), STREAM triad bandwidth (stream_triad) and read bandwidth (stream_read), each the
+ * best over the kernel's parallel variants (e.g. ordinary and non-temporal stores) and a list
+ * of thread counts, with the 1-thread value beside it. `ompsweep ceilings`
+ * measures and stores them; `ompsweep run --ceilings FILE` loads them, adds them to the result
+ * and reports each point as a fraction of them (the roofline).
+ * Units: GFLOP/s, GB/s (10^9 bytes per second). Errors: -1 with a message in err.
+ * Thread-safety: ceilings_measure runs sweeps (it sets OpenMP ICVs): main thread only.
+ */
+#ifndef OMPSWEEP_CEILINGS_H
+#define OMPSWEEP_CEILINGS_H
+
+#include "format/json.h"
+
+#include <stdio.h>
+
+struct ceiling {
+    double best;      /* GFLOP/s or GB/s at the best thread count                      */
+    int best_threads; /* that thread count                                             */
+    double one;       /* at 1 thread (the best variant there)                          */
+    char variant[32]; /* the variant that reached `best` ("" if unknown)               */
+};
+
+struct ceilings {
+    struct ceiling peak_gflops, triad_gbytes_per_s, read_gbytes_per_s;
+    long long stream_elements; /* elements per STREAM array                         */
+    char measured[32];         /* ISO 8601 date of the measurement                   */
+    char host[256];
+};
+
+struct ceilings_settings {
+    const long long *threads; /* thread counts to try                                  */
+    size_t nthreads;
+    long long stream_elements; /* elements per STREAM array                          */
+    int samples;
+    double min_time;
+    int cpus;
+    FILE *progress; /* NULL: silent */
+};
+
+/* STREAM's rule (each array at least 4x the last-level caches together), at least 2^23
+ * elements, and at most 1/16 of memory per array and 2^32 elements. */
+long long ceilings_stream_elements(long long llc_total_bytes, long long memory_bytes);
+
+int ceilings_measure(const struct ceilings_settings *s, struct ceilings *c, char *err,
+                     size_t errlen);
+
+/* The object written under key "ceilings" (inside an object). */
+void ceilings_write_json(struct json_writer *w, const struct ceilings *c);
+
+/* Reads the "ceilings" object of a file written by `ompsweep ceilings --json`. */
+int ceilings_load(const char *path, struct ceilings *c, char *err, size_t errlen);
+
+/* The same from a string (what ceilings_load does after reading the file). */
+int ceilings_parse(const char *text, struct ceilings *c, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,688 @@
+/* report_load: finds the result files in a folder (and one level of sub-folders, where batch
+ * arrays leave one folder per task), tells their kinds apart by the CSV header, reads their
+ * rows and their JSON sidecars. */
+#include "report/report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The folder the report writes its plots into: never read as results. */
+static const char plots_folder[] = "plots";
+
+static int add_line(char ***list, size_t *n, const char *fmt, va_list ap) {
+    char *line;
+    if (vasprintf(&line, fmt, ap) < 0)
+        return -1;
+    char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+    if (!grown) {
+        free(line);
+        return -1;
+    }
+    grown[(*n)++] = line;
+    *list = grown;
+    return 0;
+}
+
+int report_warn(struct report_data *d, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = add_line(&d->warnings, &d->nwarnings, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int report_note(struct report_data *d, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = add_line(&d->notes, &d->nnotes, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+const struct report_context *report_context_of(const struct report_data *d, size_t file) {
+    return file < d->nfiles && d->files[file].json.ctx.present ? &d->files[file].json.ctx : NULL;
+}
+
+const struct report_context *report_any_context(const struct report_data *d) {
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (d->files[i].json.ctx.present)
+            return &d->files[i].json.ctx;
+    return NULL;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Room for element n of an array of n: the capacity doubles at each power of two, so a file
+ * of many rows costs a logarithmic number of reallocations. */
+static int grow_array(void **p, size_t n, size_t elem) {
+    if (n != 0 && (n & (n - 1)) != 0)
+        return 0;
+    void *q = realloc(*p, (n ? 2 * n : 1) * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
+/* ---- rows -------------------------------------------------------------------------------- */
+
+/* Column indices of a table, looked up once: required ones fail the file when missing,
+ * optional ones are -1 and read as "not measured". */
+struct column {
+    const char *name;
+    int required;
+    int *index;
+};
+
+static int find_columns(const struct csv_table *t, const struct column *cols, char *err,
+                        size_t errlen) {
+    for (size_t i = 0; cols[i].name; i++) {
+        *cols[i].index = csv_column(t, cols[i].name);
+        if (cols[i].required && *cols[i].index < 0)
+            return csv_require(t, cols[i].name, cols[i].index, err, errlen);
+    }
+    return 0;
+}
+
+static int yes_no(const struct csv_table *t, size_t row, int col, int *v, char *err,
+                  size_t errlen) {
+    const char *s = csv_cell(t, row, col);
+    *v = strcmp(s, "yes") == 0;
+    if (*v || strcmp(s, "no") == 0 || s[0] == '\0')
+        return 0;
+    snprintf(err, errlen, "%s:%ld: column '%s': '%.40s' is not yes or no", t->name, t->lines[row],
+             t->header[col], s);
+    return -1;
+}
+
+/* Reads numbers into the fields listed; a time or size below zero is a damaged file. */
+static int numbers(const struct csv_table *t, size_t row, const int *cols, double *const *out,
+                   size_t n, char *err, size_t errlen) {
+    for (size_t i = 0; i < n; i++) {
+        if (csv_number(t, row, cols[i], out[i], err, errlen))
+            return -1;
+        if (*out[i] < 0.0) {
+            snprintf(err, errlen, "%s:%ld: column '%s': %g is negative", t->name, t->lines[row],
+                     t->header[cols[i]], *out[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+enum {
+    P_KERNEL,
+    P_VARIANT,
+    P_THREADS,
+    P_SCHEDULE,
+    P_SIZE,
+    P_WS,
+    P_MEDIAN,
+    P_OVER,
+    P_CHUNK_ITEMS,
+    P_CHUNK_BYTES,
+    P_SD,
+    P_CV,
+    P_ITEMS,
+    P_GBS,
+    P_GFLOPS,
+    P_SPEEDUP,
+    P_EFF,
+    P_FPB,
+    P_TOTAL,
+    P_CHUNK,
+    P_STUDY,
+    P_PARAMS,
+    P_RANKS,
+    P_NCOLS
+};
+
+static int read_point(struct report_data *d, size_t fi, size_t row, const int *c, char *err,
+                      size_t errlen) {
+    struct report_file *f = &d->files[fi];
+    const struct csv_table *t = &f->csv;
+    struct report_point p = {.file = fi};
+    long long threads, total = 0, ranks = 1;
+    if (csv_integer(t, row, c[P_THREADS], 1, 1000000, &threads, err, errlen))
+        return -1;
+    if (c[P_RANKS] >= 0 && csv_cell(t, row, c[P_RANKS])[0] &&
+        csv_integer(t, row, c[P_RANKS], 1, 100000000, &ranks, err, errlen))
+        return -1;
+    if (c[P_TOTAL] >= 0 && csv_cell(t, row, c[P_TOTAL])[0] &&
+        csv_integer(t, row, c[P_TOTAL], 1, 1000000000, &total, err, errlen))
+        return -1;
+    const int cols[] = {c[P_SIZE],    c[P_WS],  c[P_MEDIAN], c[P_CHUNK_ITEMS], c[P_CHUNK_BYTES],
+                        c[P_SD],      c[P_CV],  c[P_ITEMS],  c[P_GBS],         c[P_GFLOPS],
+                        c[P_SPEEDUP], c[P_EFF], c[P_FPB]};
+    double *const out[] = {&p.size,
+                           &p.working_set_bytes,
+                           &p.median_s,
+                           &p.chunk_items,
+                           &p.chunk_bytes,
+                           &p.sd_s,
+                           &p.cv,
+                           &p.items_per_s,
+                           &p.gbytes_per_s,
+                           &p.gflops,
+                           &p.speedup,
+                           &p.efficiency,
+                           &p.flops_per_byte};
+    if (numbers(t, row, cols, out, sizeof cols / sizeof cols[0], err, errlen) ||
+        yes_no(t, row, c[P_OVER], &p.oversubscribed, err, errlen))
+        return -1;
+    p.threads = (int)threads;
+    p.ranks = (int)ranks;
+    p.total_threads = total ? (int)total : p.threads;
+    p.kernel = csv_cell(t, row, c[P_KERNEL]);
+    p.variant = csv_cell(t, row, c[P_VARIANT]);
+    p.schedule = csv_cell(t, row, c[P_SCHEDULE]);
+    p.chunk = csv_cell(t, row, c[P_CHUNK]);
+    p.params = csv_cell(t, row, c[P_PARAMS]);
+    p.study = csv_cell(t, row, c[P_STUDY]);
+    if (!p.study[0])
+        p.study = f->json.study[0] ? f->json.study : "run";
+    if (p.threads > f->max_threads)
+        f->max_threads = p.threads;
+    if (p.total_threads > f->max_total_threads)
+        f->max_total_threads = p.total_threads;
+    f->oversubscribed |= p.oversubscribed;
+    if (grow_array((void **)&d->points, d->npoints, sizeof p))
+        return -1;
+    d->points[d->npoints++] = p;
+    return 0;
+}
+
+static int read_points(struct report_data *d, size_t fi, char *err, size_t errlen) {
+    int c[P_NCOLS];
+    const struct column cols[] = {{"kernel", 1, &c[P_KERNEL]},
+                                  {"variant", 1, &c[P_VARIANT]},
+                                  {"threads", 1, &c[P_THREADS]},
+                                  {"schedule", 1, &c[P_SCHEDULE]},
+                                  {"size", 1, &c[P_SIZE]},
+                                  {"working_set_bytes", 1, &c[P_WS]},
+                                  {"median_s", 1, &c[P_MEDIAN]},
+                                  {"oversubscribed", 1, &c[P_OVER]},
+                                  {"chunk_items", 0, &c[P_CHUNK_ITEMS]},
+                                  {"chunk_bytes", 0, &c[P_CHUNK_BYTES]},
+                                  {"sd_s", 0, &c[P_SD]},
+                                  {"cv", 0, &c[P_CV]},
+                                  {"items_per_s", 0, &c[P_ITEMS]},
+                                  {"gbytes_per_s", 0, &c[P_GBS]},
+                                  {"gflops", 0, &c[P_GFLOPS]},
+                                  {"speedup", 0, &c[P_SPEEDUP]},
+                                  {"efficiency", 0, &c[P_EFF]},
+                                  {"flops_per_byte", 0, &c[P_FPB]},
+                                  {"total_threads", 0, &c[P_TOTAL]},
+                                  {"chunk", 0, &c[P_CHUNK]},
+                                  {"study", 0, &c[P_STUDY]},
+                                  {"params", 0, &c[P_PARAMS]},
+                                  {"ranks", 0, &c[P_RANKS]},
+                                  {NULL, 0, NULL}};
+    if (find_columns(&d->files[fi].csv, cols, err, errlen))
+        return -1;
+    for (size_t r = 0; r < d->files[fi].csv.nrows; r++)
+        if (read_point(d, fi, r, c, err, errlen))
+            return -1;
+    return 0;
+}
+
+enum {
+    O_CONSTRUCT,
+    O_SCHEDULE,
+    O_CHUNK,
+    O_THREADS,
+    O_OVER,
+    O_TEST,
+    O_REF,
+    O_OVERHEAD,
+    O_LOW,
+    O_HIGH,
+    O_SAMPLES,
+    O_NCOLS
+};
+
+static int read_overheads(struct report_data *d, size_t fi, char *err, size_t errlen) {
+    int c[O_NCOLS];
+    const struct column cols[] = {
+        {"construct", 1, &c[O_CONSTRUCT]}, {"schedule", 1, &c[O_SCHEDULE]},
+        {"chunk", 1, &c[O_CHUNK]},         {"threads", 1, &c[O_THREADS]},
+        {"oversubscribed", 1, &c[O_OVER]}, {"test_us", 1, &c[O_TEST]},
+        {"ref_us", 1, &c[O_REF]},          {"overhead_us", 1, &c[O_OVERHEAD]},
+        {"ci95_low_us", 1, &c[O_LOW]},     {"ci95_high_us", 1, &c[O_HIGH]},
+        {"samples", 1, &c[O_SAMPLES]},     {NULL, 0, NULL}};
+    struct report_file *f = &d->files[fi];
+    const struct csv_table *t = &f->csv;
+    if (find_columns(t, cols, err, errlen))
+        return -1;
+    for (size_t r = 0; r < t->nrows; r++) {
+        struct report_overhead o = {.file = fi};
+        long long threads;
+        /* An overhead may come out negative within its noise: only the times must not. */
+        const int times[] = {c[O_TEST], c[O_REF], c[O_SAMPLES]};
+        double *const out[] = {&o.test_us, &o.ref_us, &o.samples};
+        if (csv_integer(t, r, c[O_THREADS], 1, 1000000, &threads, err, errlen) ||
+            numbers(t, r, times, out, 3, err, errlen) ||
+            csv_number(t, r, c[O_OVERHEAD], &o.overhead_us, err, errlen) ||
+            csv_number(t, r, c[O_LOW], &o.ci_low_us, err, errlen) ||
+            csv_number(t, r, c[O_HIGH], &o.ci_high_us, err, errlen) ||
+            yes_no(t, r, c[O_OVER], &o.oversubscribed, err, errlen))
+            return -1;
+        o.threads = (int)threads;
+        o.construct = csv_cell(t, r, c[O_CONSTRUCT]);
+        o.schedule = csv_cell(t, r, c[O_SCHEDULE]);
+        o.chunk = csv_cell(t, r, c[O_CHUNK]);
+        if (o.threads > f->max_threads)
+            f->max_threads = o.threads;
+        f->oversubscribed |= o.oversubscribed;
+        if (grow_array((void **)&d->overheads, d->noverheads, sizeof o))
+            return -1;
+        d->overheads[d->noverheads++] = o;
+    }
+    return 0;
+}
+
+enum {
+    B_KERNEL,
+    B_VARIANT,
+    B_THREADS,
+    B_STATUS,
+    B_SIZE,
+    B_WS,
+    B_LOWER,
+    B_UPPER,
+    B_T1,
+    B_TN,
+    B_SPEEDUP,
+    B_MEAS,
+    B_NCOLS
+};
+
+static int breakeven_status_ok(const char *s) {
+    return !strcmp(s, "found") || !strcmp(s, "always") || !strcmp(s, "never") ||
+           !strcmp(s, "serial");
+}
+
+static int read_breakevens(struct report_data *d, size_t fi, char *err, size_t errlen) {
+    int c[B_NCOLS];
+    const struct column cols[] = {{"kernel", 1, &c[B_KERNEL]},
+                                  {"variant", 1, &c[B_VARIANT]},
+                                  {"threads", 1, &c[B_THREADS]},
+                                  {"status", 1, &c[B_STATUS]},
+                                  {"breakeven_size", 1, &c[B_SIZE]},
+                                  {"breakeven_working_set_bytes", 1, &c[B_WS]},
+                                  {"lower_size", 1, &c[B_LOWER]},
+                                  {"upper_size", 1, &c[B_UPPER]},
+                                  {"time_1thread_s", 1, &c[B_T1]},
+                                  {"time_nthreads_s", 1, &c[B_TN]},
+                                  {"speedup_at_breakeven", 1, &c[B_SPEEDUP]},
+                                  {"measurements", 1, &c[B_MEAS]},
+                                  {NULL, 0, NULL}};
+    struct report_file *f = &d->files[fi];
+    const struct csv_table *t = &f->csv;
+    if (find_columns(t, cols, err, errlen))
+        return -1;
+    for (size_t r = 0; r < t->nrows; r++) {
+        struct report_breakeven b = {.file = fi};
+        long long threads;
+        const int nums[] = {c[B_SIZE], c[B_WS], c[B_LOWER],   c[B_UPPER],
+                            c[B_T1],   c[B_TN], c[B_SPEEDUP], c[B_MEAS]};
+        double *const out[] = {&b.size,       &b.working_set_bytes, &b.lower_size,
+                               &b.upper_size, &b.time_1thread_s,    &b.time_nthreads_s,
+                               &b.speedup,    &b.measurements};
+        if (csv_integer(t, r, c[B_THREADS], 1, 1000000, &threads, err, errlen) ||
+            numbers(t, r, nums, out, 8, err, errlen))
+            return -1;
+        b.threads = (int)threads;
+        b.kernel = csv_cell(t, r, c[B_KERNEL]);
+        b.variant = csv_cell(t, r, c[B_VARIANT]);
+        b.status = csv_cell(t, r, c[B_STATUS]);
+        if (!breakeven_status_ok(b.status)) {
+            snprintf(err, errlen,
+                     "%s:%ld: column 'status': '%.40s' is not found, always, never or serial",
+                     t->name, t->lines[r], b.status);
+            return -1;
+        }
+        if (grow_array((void **)&d->breakevens, d->nbreakevens, sizeof b))
+            return -1;
+        d->breakevens[d->nbreakevens++] = b;
+    }
+    return 0;
+}
+
+/* ---- files ------------------------------------------------------------------------------- */
+
+/* The kind of a CSV from its first columns; -1 for a CSV that is not an ompsweep result. */
+static int csv_kind(const struct csv_table *t) {
+    const char *const *h = (const char *const *)t->header;
+    if (t->ncols >= 4 && !strcmp(h[0], "construct") && !strcmp(h[1], "schedule") &&
+        !strcmp(h[2], "chunk") && !strcmp(h[3], "threads"))
+        return REPORT_OVERHEAD;
+    if (t->ncols < 4 || strcmp(h[0], "kernel") || strcmp(h[1], "variant") ||
+        strcmp(h[2], "threads"))
+        return -1;
+    return strcmp(h[3], "status") == 0 ? REPORT_BREAKEVEN : REPORT_POINTS;
+}
+
+static const char *expected_schema(enum report_kind kind) {
+    switch (kind) {
+    case REPORT_OVERHEAD:
+        return "ompsweep-overhead-1";
+    case REPORT_BREAKEVEN:
+        return "ompsweep-breakeven-1";
+    case REPORT_CEILINGS:
+        return "ompsweep-ceilings-1";
+    default:
+        return "ompsweep-run-1";
+    }
+}
+
+/* x.csv -> x.json */
+static void sidecar_path(const char *csv, char *out, size_t len) {
+    snprintf(out, len, "%.*s.json", (int)(strlen(csv) - 4), csv);
+}
+
+static int file_exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The sidecar of a CSV. One that does not parse or has another schema is set aside with a
+ * warning: the CSV holds every point, the context only adds the header and the knees. */
+static int read_sidecar(struct report_data *d, struct report_file *f) {
+    char path[4096 + 8], name[512 + 8], why[1024];
+    sidecar_path(f->path, path, sizeof path);
+    sidecar_path(f->name, name, sizeof name);
+    if (!file_exists(path))
+        return 0;
+    if (report_json_read(path, name, &f->json, why, sizeof why)) {
+        memset(&f->json, 0, sizeof f->json);
+        return report_warn(d,
+                           "`%s` does not parse (%s): `%s` is reported without its context "
+                           "(host, caches, core-to-core latency)",
+                           name, why, f->name);
+    }
+    const char *want = expected_schema(f->kind);
+    if (strcmp(f->json.schema, want) != 0) {
+        char schema[64];
+        snprintf(schema, sizeof schema, "%s", f->json.schema[0] ? f->json.schema : "(none)");
+        report_sidecar_free(&f->json);
+        memset(&f->json, 0, sizeof f->json);
+        return report_warn(d, "`%s` has schema '%s', not '%s': `%s` is reported without it", name,
+                           schema, want, f->name);
+    }
+    return 0;
+}
+
+static int add_file(struct report_data *d, const char *path, const char *name) {
+    if (grow_array((void **)&d->files, d->nfiles, sizeof *d->files))
+        return -1;
+    struct report_file *f = &d->files[d->nfiles++];
+    memset(f, 0, sizeof *f);
+    snprintf(f->path, sizeof f->path, "%s", path);
+    snprintf(f->name, sizeof f->name, "%s", name);
+    return 0;
+}
+
+static int load_csv(struct report_data *d, const char *path, const char *name, char *err,
+                    size_t errlen) {
+    if (add_file(d, path, name))
+        goto oom;
+    size_t fi = d->nfiles - 1;
+    struct report_file *f = &d->files[fi];
+    if (csv_read_file(path, &f->csv, err, errlen))
+        return -1;
+    snprintf(f->csv.name, sizeof f->csv.name, "%s", name);
+    int kind = csv_kind(&f->csv);
+    if (kind < 0) {
+        char first[64];
+        snprintf(first, sizeof first, "%s", f->csv.header[0]);
+        csv_free(&f->csv);
+        d->nfiles--;
+        if (report_note(d, "`%s`: not an ompsweep result (its first column is '%s')", name, first))
+            goto oom;
+        return 0;
+    }
+    f->kind = (enum report_kind)kind;
+    if (read_sidecar(d, f))
+        goto oom;
+    f = &d->files[fi];
+    int rc = kind == REPORT_OVERHEAD    ? read_overheads(d, fi, err, errlen)
+             : kind == REPORT_BREAKEVEN ? read_breakevens(d, fi, err, errlen)
+                                        : read_points(d, fi, err, errlen);
+    return rc;
+oom:
+    snprintf(err, errlen, "%s: out of memory", name);
+    return -1;
+}
+
+/* A JSON file with no CSV beside it: a ceilings file is a result of its own. */
+static int load_json(struct report_data *d, const char *path, const char *name) {
+    char csv[4096 + 8];
+    snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(path) - 5), path);
+    if (file_exists(csv))
+        return 0; /* a sidecar, read with its CSV */
+    struct report_sidecar s;
+    char why[1024];
+    if (report_json_read(path, name, &s, why, sizeof why))
+        return report_warn(d, "`%s` does not parse (%s): skipped", name, why);
+    if (strcmp(s.schema, "ompsweep-ceilings-1") != 0) {
+        report_sidecar_free(&s);
+        return report_note(d, "`%s`: %s", name,
+                           strncmp(s.schema, "ompsweep-", 9) == 0
+                               ? "no CSV beside it (the report reads points from CSV files)"
+                               : "not an ompsweep result");
+    }
+    if (!s.ceilings.present) {
+        report_sidecar_free(&s);
+        return report_warn(d, "`%s`: its ceilings are incomplete (peak, triad and read needed)",
+                           name);
+    }
+    if (add_file(d, path, name)) {
+        report_sidecar_free(&s);
+        return -1;
+    }
+    struct report_file *f = &d->files[d->nfiles - 1];
+    f->kind = REPORT_CEILINGS;
+    f->json = s;
+    return 0;
+}
+
+/* A ceilings file of its own beats the copy inside a run's JSON; the first of each wins. */
+static void pick_ceilings(struct report_data *d) {
+    for (int standalone = 1; standalone >= 0; standalone--)
+        for (size_t i = 0; i < d->nfiles; i++)
+            if ((d->files[i].kind == REPORT_CEILINGS) == standalone &&
+                d->files[i].json.ceilings.present) {
+                d->ceilings = d->files[i].json.ceilings;
+                return;
+            }
+}
+
+/* ---- machines ---------------------------------------------------------------------------- */
+
+static int same_hardware(const struct report_context *a, const struct report_context *b) {
+    if (strcmp(a->cpu_model, b->cpu_model) || a->cores != b->cores ||
+        a->logical_cpus != b->logical_cpus || a->ncaches != b->ncaches)
+        return 0;
+    for (int i = 0; i < a->ncaches; i++) {
+        const struct report_cache *x = &a->caches[i], *y = &b->caches[i];
+        if (x->level != y->level || strcmp(x->type, y->type) || x->size_bytes != y->size_bytes ||
+            x->shared_by_cpus != y->shared_by_cpus || x->instances != y->instances)
+            return 0;
+    }
+    return 1;
+}
+
+/* The hosts of the files in group g (rep[i] == g), each once, in file order. */
+static size_t group_hosts(const struct report_data *d, const size_t *rep, size_t g,
+                          const char **hosts) {
+    size_t n = 0;
+    for (size_t i = g; i < d->nfiles; i++) {
+        if (rep[i] != g)
+            continue;
+        const char *h = d->files[i].json.ctx.host;
+        size_t k = 0;
+        while (k < n && strcmp(hosts[k], h) != 0)
+            k++;
+        if (k == n)
+            hosts[n++] = h;
+    }
+    return n;
+}
+
+/* "a, b and c" (the first few of many, then how many more) */
+static void list_hosts(const char *const *hosts, size_t n, char *buf, size_t len) {
+    enum { SHOWN = 8 };
+    size_t used = 0, shown = n > SHOWN ? SHOWN : n;
+    buf[0] = '\0';
+    for (size_t k = 0; k < shown && used < len; k++) {
+        const char *sep = k == 0 ? "" : k + 1 == n ? " and " : ", ";
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, hosts[k]);
+    }
+    if (n > shown && used < len)
+        snprintf(buf + used, len - used, " and %zu more", n - shown);
+}
+
+/* Names the machine of each file's points. The tasks of a job array land on several nodes of
+ * a partition, each measuring some of the thread counts: hosts with the same CPU, cores and
+ * caches (the node's own, whatever share of it the job was allowed) are one machine, so the
+ * counts make one sweep. Files without context share the machine "". */
+static int group_machines(struct report_data *d) {
+    size_t *rep = malloc((d->nfiles ? d->nfiles : 1) * sizeof *rep);
+    const char **hosts = malloc((d->nfiles ? d->nfiles : 1) * sizeof *hosts);
+    int rc = rep && hosts ? 0 : -1;
+    for (size_t i = 0; !rc && i < d->nfiles; i++) {
+        const struct report_context *c = report_context_of(d, i);
+        rep[i] = c ? i : SIZE_MAX;
+        for (size_t j = 0; c && j < i; j++)
+            if (rep[j] == j && same_hardware(&d->files[j].json.ctx, c)) {
+                rep[i] = j;
+                break;
+            }
+    }
+    for (size_t g = 0; !rc && g < d->nfiles; g++) {
+        if (rep[g] != g)
+            continue;
+        size_t n = group_hosts(d, rep, g, hosts);
+        char label[sizeof d->files[g].machine];
+        if (n == 1)
+            snprintf(label, sizeof label, "%s", hosts[0]);
+        else
+            snprintf(label, sizeof label, "%.120s +%zu", hosts[0], n - 1);
+        for (size_t i = g; i < d->nfiles; i++)
+            if (rep[i] == g)
+                memcpy(d->files[i].machine, label, sizeof label);
+        if (n > 1) {
+            char names[1200];
+            list_hosts(hosts, n, names, sizeof names);
+            rc = report_warn(d,
+                             "%s have the same CPU, cores and caches: their points are taken "
+                             "as one machine, `%s` (a job array's tasks on several nodes)",
+                             names, label);
+        }
+    }
+    free(rep);
+    free(hosts);
+    return rc;
+}
+
+static int is_hidden_or_temporary(const char *name) {
+    return name[0] == '.' || strstr(name, ".tmp.") != NULL;
+}
+
+/* Reads the results in folder (whose name relative to the report's folder is prefix, "" at
+ * the top), descending one level when depth is 0. Files are taken in name order, so the
+ * report is the same whatever order the file system lists them in. */
+static int scan(struct report_data *d, const char *folder, const char *prefix, int depth, char *err,
+                size_t errlen) {
+    struct dirent **list;
+    int n = scandir(folder, &list, NULL, alphasort);
+    if (n < 0) {
+        snprintf(err, errlen, "%s: %s", folder, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        const char *e = list[i]->d_name;
+        char path[4096], name[512];
+        snprintf(path, sizeof path, "%s/%s", folder, e);
+        snprintf(name, sizeof name, "%s%s", prefix, e);
+        struct stat st;
+        if (rc || is_hidden_or_temporary(e) || stat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode) && depth == 0 && strcmp(e, plots_folder) != 0) {
+            char sub[520];
+            snprintf(sub, sizeof sub, "%s/", name);
+            rc = scan(d, path, sub, 1, err, errlen);
+        } else if (S_ISREG(st.st_mode) && ends_with(e, ".csv")) {
+            rc = load_csv(d, path, name, err, errlen);
+        } else if (S_ISREG(st.st_mode) && ends_with(e, ".json") && load_json(d, path, name)) {
+            snprintf(err, errlen, "%s: out of memory", name);
+            rc = -1;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+    return rc;
+}
+
+int report_load(const char *dir, struct report_data *d, char *err, size_t errlen) {
+    memset(d, 0, sizeof *d);
+    snprintf(d->dir, sizeof d->dir, "%s", dir);
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return REPORT_EXIT_USAGE;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "'%s' is not a folder", dir);
+        return REPORT_EXIT_USAGE;
+    }
+    if (scan(d, dir, "", 0, err, errlen)) {
+        report_data_free(d);
+        return REPORT_EXIT_DATA;
+    }
+    if (d->nfiles == 0) {
+        snprintf(err, errlen,
+                 "%s: no ompsweep result files (point, overhead or break-even CSVs, ceilings "
+                 "JSON) here or in its sub-folders",
+                 dir);
+        report_data_free(d);
+        return REPORT_EXIT_DATA;
+    }
+    if (group_machines(d)) {
+        snprintf(err, errlen, "%s: out of memory", dir);
+        report_data_free(d);
+        return REPORT_EXIT_DATA;
+    }
+    pick_ceilings(d);
+    return 0;
+}
+
+void report_data_free(struct report_data *d) {
+    for (size_t i = 0; i < d->nfiles; i++) {
+        csv_free(&d->files[i].csv);
+        report_sidecar_free(&d->files[i].json);
+    }
+    for (size_t i = 0; i < d->nwarnings; i++)
+        free(d->warnings[i]);
+    for (size_t i = 0; i < d->nnotes; i++)
+        free(d->notes[i]);
+    free(d->files);
+    free(d->points);
+    free(d->overheads);
+    free(d->breakevens);
+    free(d->warnings);
+    free(d->notes);
+    memset(d, 0, sizeof *d);
+}

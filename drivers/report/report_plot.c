@@ -1,0 +1,283 @@
+/* report_plot: gnuplot jobs. The body of a plot is collected in memory, then written as
+ * NAME.gp and NAME.dat in the plots folder and drawn by gnuplot run there as a child process,
+ * into temporary outputs renamed once gnuplot has succeeded. */
+#include "report/report_out.h"
+
+#include "format/outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char terminal_svg[] =
+    "set terminal svg size 960,600 dynamic noenhanced font 'sans,12' background rgb 'white'";
+static const char terminal_png[] = "set terminal pngcairo size 960,600 noenhanced font 'sans,11'";
+
+/* Plot names become file names: letters, digits, '-', '_' and '.' only. */
+static void safe_name(const char *in, char *out, size_t len) {
+    size_t j = 0;
+    for (size_t i = 0; in[i] && j + 1 < len; i++) {
+        char c = in[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || (c == '.' && j > 0);
+        out[j++] = ok ? c : '_';
+    }
+    out[j] = '\0';
+    if (j == 0)
+        snprintf(out, len, "plot");
+}
+
+static int name_used(const struct report_out *o, const char *name) {
+    for (size_t i = 0; i < o->nnames; i++)
+        if (strcmp(o->names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+int plot_begin(struct plot *p, struct report_out *o, const char *name) {
+    memset(p, 0, sizeof *p);
+    p->out = o;
+    char base[80];
+    safe_name(name, base, sizeof base);
+    snprintf(p->name, sizeof p->name, "%s", base);
+    for (int k = 2; name_used(o, p->name); k++)
+        snprintf(p->name, sizeof p->name, "%s-%d", base, k);
+    char(*names)[96] = realloc(o->names, (o->nnames + 1) * sizeof *names);
+    if (!names)
+        return -1;
+    o->names = names;
+    snprintf(o->names[o->nnames++], sizeof *names, "%s", p->name);
+    p->gp = open_memstream(&p->script, &p->script_len);
+    p->dat = open_memstream(&p->data, &p->data_len);
+    if (!p->gp || !p->dat) {
+        if (p->gp)
+            fclose(p->gp);
+        if (p->dat)
+            fclose(p->dat);
+        free(p->script);
+        free(p->data);
+        return -1;
+    }
+    return 0;
+}
+
+int plot_block(struct plot *p) {
+    /* gnuplot separates indexed data blocks by two blank lines. */
+    if (p->blocks > 0)
+        fputs("\n\n", p->dat);
+    fprintf(p->dat, "# block %d\n", p->blocks);
+    return p->blocks++;
+}
+
+void plot_data_ref(const struct plot *p, int block) {
+    fprintf(p->gp, "'%s.dat' index %d", p->name, block);
+}
+
+/* outfile_open expands %-codes: a folder name with a '%' in it must not be taken for one. */
+static void escape_percent(const char *in, char *out, size_t len) {
+    size_t j = 0;
+    for (size_t i = 0; in[i] && j + 2 < len; i++) {
+        if (in[i] == '%')
+            out[j++] = '%';
+        out[j++] = in[i];
+    }
+    out[j] = '\0';
+}
+
+static int write_file(const struct report_out *o, const char *file, const char *text, size_t len) {
+    char path[8192], pattern[16384], err[512];
+    snprintf(path, sizeof path, "%s/%s", o->plots_dir, file);
+    escape_percent(path, pattern, sizeof pattern);
+    struct outfile of;
+    if (outfile_open(&of, pattern, err, sizeof err)) {
+        fprintf(stderr, "ompsweep report: %s\n", err);
+        return -1;
+    }
+    fwrite(text, 1, len, of.f);
+    if (outfile_commit(&of, err, sizeof err)) {
+        fprintf(stderr, "ompsweep report: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_script(const struct plot *p, const char *alt) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return -1;
+    fprintf(f, "# %s: ", p->name);
+    for (const char *s = alt; *s; s++)
+        fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
+    fprintf(f,
+            "\n# Written by `ompsweep report`: `gnuplot %s.gp` in this folder draws it "
+            "again.\n",
+            p->name);
+    fprintf(f, "if (!exists(\"svg_out\")) svg_out = '%s.svg'\n", p->name);
+    if (p->out->png)
+        fprintf(f, "if (!exists(\"png_out\")) png_out = '%s.png'\n", p->name);
+    fprintf(f, "set encoding utf8\n%s\nset output svg_out\n", terminal_svg);
+    fwrite(p->script, 1, p->script_len, f);
+    if (p->out->png)
+        fprintf(f, "%s\nset output png_out\nreplot\n", terminal_png);
+    fprintf(f, "set output\n");
+    fclose(f);
+    char file[128];
+    snprintf(file, sizeof file, "%s.gp", p->name);
+    int rc = write_file(p->out, file, text, len);
+    free(text);
+    return rc;
+}
+
+/* Runs gnuplot in the plots folder; its stderr (errors, warnings) comes back in msg. */
+static int run_gnuplot(const struct report_out *o, const char *name, const char *svg_tmp,
+                       const char *png_tmp, char *msg, size_t msglen) {
+    char vars[1024], script[128];
+    snprintf(vars, sizeof vars, "svg_out='%s'; png_out='%s'", svg_tmp, png_tmp);
+    snprintf(script, sizeof script, "%s.gp", name);
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (chdir(o->plots_dir) != 0 || null < 0)
+            _exit(126);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        execl(o->gnuplot, "gnuplot", "-e", vars, script, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t used = 0;
+    ssize_t got;
+    char sink[512];
+    /* Read to the end so gnuplot never blocks on a full pipe; keep the first part. */
+    while ((got = read(fds[0], used + 1 < msglen ? msg + used : sink,
+                       used + 1 < msglen ? msglen - used - 1 : sizeof sink)) > 0 ||
+           (got < 0 && errno == EINTR))
+        if (got > 0 && used + 1 < msglen)
+            used += (size_t)got;
+    msg[used] = '\0';
+    close(fds[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static long file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Draws the plot; renames the outputs into place only when all of them were written. */
+static int draw(struct plot *p) {
+    const struct report_out *o = p->out;
+    char svg_tmp[160], png_tmp[160], path[8192], final[8192], msg[4096] = "";
+    long pid = (long)getpid();
+    snprintf(svg_tmp, sizeof svg_tmp, "%s.svg.tmp.%ld", p->name, pid);
+    snprintf(png_tmp, sizeof png_tmp, "%s.png.tmp.%ld", p->name, pid);
+    int rc = run_gnuplot(o, p->name, svg_tmp, png_tmp, msg, sizeof msg);
+    const char *tmps[2] = {svg_tmp, png_tmp}, *exts[2] = {"svg", "png"};
+    int n = o->png ? 2 : 1, ok = rc == 0;
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", o->plots_dir, tmps[i]);
+        ok &= file_size(path) > 0;
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", o->plots_dir, tmps[i]);
+        snprintf(final, sizeof final, "%s/%s.%s", o->plots_dir, p->name, exts[i]);
+        if (!ok || i >= n || rename(path, final) != 0)
+            unlink(path);
+    }
+    char *end = msg + strlen(msg);
+    while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
+        *--end = '\0';
+    if (!ok)
+        fprintf(stderr, "ompsweep report: %s/%s.gp: gnuplot failed (exit %d)%s%s\n", o->plots_dir,
+                p->name, rc, msg[0] ? ":\n" : "", msg);
+    else if (msg[0])
+        fprintf(stderr, "ompsweep report: %s/%s.gp: gnuplot says:\n%s\n", o->plots_dir, p->name,
+                msg);
+    return ok ? 0 : -1;
+}
+
+static void markdown_link(const struct plot *p, const char *alt, int drawn) {
+    const struct report_out *o = p->out;
+    FILE *md = o->md;
+    if (!drawn) {
+        fprintf(md, "*(plot not drawn: %s; `%s/%s.gp` draws it)*\n\n",
+                o->gnuplot ? "gnuplot failed" : "gnuplot was not found", o->plots_link, p->name);
+        return;
+    }
+    fputs("![", md);
+    md_text(md, alt);
+    fprintf(md, "](%s/%s.%s)", o->plots_link, p->name, o->png ? "png" : "svg");
+    if (o->png)
+        fprintf(md, " ([SVG](%s/%s.svg))", o->plots_link, p->name);
+    fputs("\n\n", md);
+}
+
+int plot_end(struct plot *p, const char *alt) {
+    fclose(p->gp);
+    fclose(p->dat);
+    char file[128];
+    snprintf(file, sizeof file, "%s.dat", p->name);
+    int rc = write_file(p->out, file, p->data, p->data_len) || write_script(p, alt) ? -1 : 0;
+    if (rc == 0 && p->out->gnuplot)
+        rc = draw(p);
+    else if (rc == 0)
+        rc = -1; /* nothing drawn, but the script is there */
+    if (rc == 0)
+        p->out->drawn_plots++;
+    else if (p->out->gnuplot)
+        p->out->failed_plots++;
+    else
+        p->out->skipped_plots++;
+    markdown_link(p, alt, rc == 0);
+    free(p->script);
+    free(p->data);
+    p->script = p->data = NULL;
+    return rc;
+}
+
+void plot_cancel(struct plot *p) {
+    fclose(p->gp);
+    fclose(p->dat);
+    free(p->script);
+    free(p->data);
+    p->script = p->data = NULL;
+}
+
+const char *plot_find_gnuplot(void) {
+    static char found[4096];
+    const char *env = getenv("OMPSWEEP_GNUPLOT");
+    if (env && *env)
+        return access(env, X_OK) == 0 ? env : NULL;
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        snprintf(found, sizeof found, "%.*s/gnuplot", (int)n, path);
+        struct stat st;
+        if (n > 0 && stat(found, &st) == 0 && S_ISREG(st.st_mode) && access(found, X_OK) == 0)
+            return found;
+        path += n + (path[n] == ':');
+    }
+    return NULL;
+}
