@@ -91,6 +91,10 @@ struct kernel {
     void (*teardown)(void *state);
 };
 
+/* The most parameters a kernel may have: the drivers hold a kernel's parameter values in arrays
+ * of this size (the registry test checks every kernel against it). */
+#define KERNEL_MAX_PARAMS 16
+
 /* kernels/registry.c: the one list of kernels, NULL-terminated. */
 extern const struct kernel *const kernel_registry[];
 
@@ -98,6 +102,8 @@ const struct kernel *kernel_find(const char *name);
 const struct kernel_variant *kernel_find_variant(const struct kernel *k, const char *name);
 int kernel_param_index(const struct kernel *k, const char *name); /* -1 if unknown */
 size_t kernel_param_count(const struct kernel *k);
+/* Every parameter's default, in the order of k->params, into params[0 .. kernel_param_count). */
+void kernel_default_params(const struct kernel *k, double params[KERNEL_MAX_PARAMS]);
 size_t kernel_variant_count(const struct kernel *k);
 const char *kernel_chunk_unit(const struct kernel *k); /* chunk_unit, else size_name */
 

@@ -64,6 +64,11 @@ size_t kernel_param_count(const struct kernel *k) {
     return n;
 }
 
+void kernel_default_params(const struct kernel *k, double params[KERNEL_MAX_PARAMS]) {
+    for (size_t i = 0; k->params[i].name && i < KERNEL_MAX_PARAMS; i++)
+        params[i] = k->params[i].def;
+}
+
 size_t kernel_variant_count(const struct kernel *k) {
     size_t n = 0;
     while (k->variants[n].name)

@@ -219,7 +219,7 @@ Test(breakeven, kernel_measurement_and_defaults) {
 
 Test(breakeven, size_cap_fits_two_working_sets) {
     const struct kernel *k = kernel_find("dot");
-    double params[16] = {0};
+    double params[KERNEL_MAX_PARAMS] = {0};
     long long cap = breakeven_size_cap(k, params, 1 << 30);
     struct kernel_work w, w1;
     k->work((size_t)cap, params, &w);

@@ -255,9 +255,8 @@ Test(registry, every_variant_validates_against_its_reference) {
     uint64_t seed = fresh_seed();
     for (size_t i = 0; kernel_registry[i]; i++) {
         const struct kernel *k = kernel_registry[i];
-        double params[16];
-        for (size_t p = 0; k->params[p].name; p++)
-            params[p] = k->params[p].def;
+        double params[KERNEL_MAX_PARAMS];
+        kernel_default_params(k, params);
         size_t size = k->small_size > 0 ? (size_t)k->small_size : 5000;
         double ref, got;
         omp_set_num_threads(1);
@@ -291,16 +290,16 @@ Test(registry, lookups_and_descriptors_are_consistent) {
     for (size_t i = 0; kernel_registry[i]; i++) {
         const struct kernel *k = kernel_registry[i];
         cr_assert(kernel_variant_count(k) >= 2, "%s needs a reference and a variant", k->name);
-        cr_assert(kernel_param_count(k) <= 16, "%s: the driver holds 16 parameters", k->name);
+        cr_assert(kernel_param_count(k) <= KERNEL_MAX_PARAMS, "%s: more than %d parameters",
+                  k->name, KERNEL_MAX_PARAMS);
         cr_assert(k->variants[0].flags & VARIANT_SERIAL, "%s: [0] must be the serial ref", k->name);
         cr_assert_eq(kernel_find_variant(k, k->variants[0].name), &k->variants[0]);
         for (size_t p = 0; p < kernel_param_count(k); p++) {
             cr_assert_eq(kernel_param_index(k, k->params[p].name), (int)p);
             cr_assert(k->params[p].min <= k->params[p].def && k->params[p].def <= k->params[p].max);
         }
-        double params[16];
-        for (size_t p = 0; k->params[p].name; p++)
-            params[p] = k->params[p].def;
+        double params[KERNEL_MAX_PARAMS];
+        kernel_default_params(k, params);
         struct kernel_work w;
         k->work((size_t)k->default_size, params, &w);
         /* flops may be 0 (copy, the integer loop); bytes never are (arrays are read). */

@@ -96,7 +96,7 @@ Test(knee, bad_input_is_refused) {
 Test(cachemap, ladder_is_geometric_within_the_range_and_strictly_increasing) {
     const struct kernel *k = kernel_find("stream_triad");
     cr_assert_not_null(k);
-    double params[16] = {0};
+    double params[KERNEL_MAX_PARAMS] = {0};
     long long *sizes;
     size_t n;
     cr_assert_eq(cachemap_ladder(k, params, 6144, 1 << 30, 3, &sizes, &n), 0);
