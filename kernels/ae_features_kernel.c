@@ -31,13 +31,13 @@ enum { STREAM_AMPLITUDE = 1, STREAM_FREQUENCY, STREAM_DECAY, STREAM_NOISE };
 #define AE_LSB       3.0517578125e-05 /* 1 V / 32768 */
 #define AE_NOISE     2e-4
 
-struct state {
+struct ae_features_state {
     size_t hits, samples;
     float *data;
     struct ae_features *features;
 };
 
-static void destroy(struct state *s) {
+static void ae_features_destroy(struct ae_features_state *s) {
     if (!s)
         return;
     buffer_free(s->data);
@@ -61,8 +61,8 @@ static void make_hit(float *d, size_t n, uint64_t seed, uint64_t hit) {
 }
 
 /* Hits first-touched with the schedule of the omp variant. */
-static int setup(void **state, size_t size, const double *params, uint64_t seed) {
-    struct state *s = calloc(1, sizeof *s);
+static int ae_features_setup(void **state, size_t size, const double *params, uint64_t seed) {
+    struct ae_features_state *s = calloc(1, sizeof *s);
     if (!s)
         return ENOMEM;
     s->hits = size;
@@ -70,7 +70,7 @@ static int setup(void **state, size_t size, const double *params, uint64_t seed)
     s->data = buffer_alloc(s->hits * s->samples * sizeof(float));
     s->features = buffer_alloc(s->hits * sizeof(struct ae_features));
     if (!s->data || !s->features) {
-        destroy(s);
+        ae_features_destroy(s);
         return ENOMEM;
     }
     size_t n = s->samples;
@@ -81,8 +81,8 @@ static int setup(void **state, size_t size, const double *params, uint64_t seed)
     return 0;
 }
 
-static int run_ref(void *state) {
-    struct state *s = state;
+static int ae_features_run_ref(void *state) {
+    struct ae_features_state *s = state;
     for (size_t h = 0; h < s->hits; h++) {
         int rc = ae_features_ref(s->data + h * s->samples, s->samples, AE_THRESHOLD, AE_FS,
                                  &s->features[h]);
@@ -92,8 +92,8 @@ static int run_ref(void *state) {
     return 0;
 }
 
-static int run_omp(void *state) {
-    struct state *s = state;
+static int ae_features_run_omp(void *state) {
+    struct ae_features_state *s = state;
     int failed = 0;
 #pragma omp parallel for schedule(runtime) reduction(| : failed)
     for (size_t h = 0; h < s->hits; h++)
@@ -102,8 +102,8 @@ static int run_omp(void *state) {
     return failed ? EINVAL : 0;
 }
 
-static double checksum(const void *state) {
-    const struct state *s = state;
+static double ae_features_checksum(const void *state) {
+    const struct ae_features_state *s = state;
     double n = (double)s->samples, thr = AE_THRESHOLD, sum = 0.0;
     for (size_t h = 0; h < s->hits; h++) {
         const struct ae_features *f = &s->features[h];
@@ -115,13 +115,13 @@ static double checksum(const void *state) {
     return sum;
 }
 
-static void teardown(void *state) {
-    destroy(state);
+static void ae_features_teardown(void *state) {
+    ae_features_destroy(state);
 }
 
 /* Per sample: the |d| maximum, two threshold comparisons, and the sums of y, y^2, y^3, x^2 and
  * |x| (y = x - d[0]): about 11 flops. Bytes: the samples, read once. */
-static void work(size_t size, const double *params, struct kernel_work *w) {
+static void ae_features_work(size_t size, const double *params, struct kernel_work *w) {
     double n = params[PARAM_SAMPLES], hits = (double)size;
     w->items = hits;
     w->bytes = 4.0 * n * hits;
@@ -132,21 +132,22 @@ static void work(size_t size, const double *params, struct kernel_work *w) {
     w->iteration_bytes = 4.0 * n;
 }
 
-static const char *check(size_t size, const double *params) {
+static const char *ae_features_check(size_t size, const double *params) {
     if ((double)size * params[PARAM_SAMPLES] > 0x1p33)
         return "hits x samples must not exceed 2^33 samples (32 GiB of float32)";
     return NULL;
 }
 
-static const struct kernel_param params[] = {
+static const struct kernel_param ae_features_params[] = {
     {"samples", PARAM_INTEGER, 5000, 64, 1 << 22, "samples per hit (1 MHz sample rate)"},
     {NULL, PARAM_INTEGER, 0, 0, 0, NULL},
 };
 
-static const struct kernel_variant variants[] = {
-    {"ref", "serial, one plain loop per feature, two-pass moments", VARIANT_SERIAL, run_ref},
+static const struct kernel_variant ae_features_variants[] = {
+    {"ref", "serial, one plain loop per feature, two-pass moments", VARIANT_SERIAL,
+     ae_features_run_ref},
     {"omp", "hits over threads (schedule(runtime)), one vectorised pass per hit", VARIANT_CHUNKED,
-     run_omp},
+     ae_features_run_omp},
     {NULL, NULL, 0, NULL},
 };
 
@@ -164,11 +165,11 @@ const struct kernel ae_features_kernel = {
     .max_size = 1L << 24,
     .small_size = 64,
     .tolerance = 1e-9,
-    .params = params,
-    .variants = variants,
-    .work = work,
-    .check = check,
-    .setup = setup,
-    .checksum = checksum,
-    .teardown = teardown,
+    .params = ae_features_params,
+    .variants = ae_features_variants,
+    .work = ae_features_work,
+    .check = ae_features_check,
+    .setup = ae_features_setup,
+    .checksum = ae_features_checksum,
+    .teardown = ae_features_teardown,
 };

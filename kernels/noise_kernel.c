@@ -33,7 +33,7 @@ enum { STREAM_SIGNAL = 0 };
 #define NOISE_MIN_SIGMA_F32 1e-6
 #define NOISE_MIN_SIGMA_F64 1e-14
 
-struct state {
+struct noise_state {
     size_t n;
     int f32;
     double sigma;
@@ -41,7 +41,7 @@ struct state {
     void *in, *out;
 };
 
-static void destroy(struct state *s) {
+static void noise_destroy(struct noise_state *s) {
     if (!s)
         return;
     buffer_free(s->in);
@@ -50,7 +50,7 @@ static void destroy(struct state *s) {
 }
 
 /* Signal and output first-touched block by block with the runtime schedule of the omp run. */
-static void fill_blocks(struct state *s, uint64_t seed) {
+static void fill_blocks(struct noise_state *s, uint64_t seed) {
     size_t n = s->n, nblocks = reduce_block_count(n, NOISE_BLOCK);
     double *in64 = s->in, *out64 = s->out;
     float *in32 = s->in, *out32 = s->out;
@@ -71,8 +71,8 @@ static void fill_blocks(struct state *s, uint64_t seed) {
     }
 }
 
-static int setup(void **state, size_t size, const double *params, uint64_t seed) {
-    struct state *s = calloc(1, sizeof *s);
+static int noise_setup(void **state, size_t size, const double *params, uint64_t seed) {
+    struct noise_state *s = calloc(1, sizeof *s);
     if (!s)
         return ENOMEM;
     s->n = size;
@@ -83,7 +83,7 @@ static int setup(void **state, size_t size, const double *params, uint64_t seed)
     s->in = buffer_alloc(bytes);
     s->out = buffer_alloc(bytes);
     if (!s->in || !s->out) {
-        destroy(s);
+        noise_destroy(s);
         return ENOMEM;
     }
     fill_blocks(s, seed);
@@ -91,30 +91,30 @@ static int setup(void **state, size_t size, const double *params, uint64_t seed)
     return 0;
 }
 
-static int run_ref(void *state) {
-    struct state *s = state;
+static int noise_run_ref(void *state) {
+    struct noise_state *s = state;
     if (s->f32)
         return noise_add_ref_f32(s->out, s->n, s->in, s->n, s->sigma, s->src);
     return noise_add_ref_f64(s->out, s->n, s->in, s->n, s->sigma, s->src);
 }
 
-static int run_omp(void *state) {
-    struct state *s = state;
+static int noise_run_omp(void *state) {
+    struct noise_state *s = state;
     if (s->f32)
         return noise_add_f32(s->out, s->n, s->in, s->n, s->sigma, s->src);
     return noise_add_f64(s->out, s->n, s->in, s->n, s->sigma, s->src);
 }
 
-static int run_gsl(void *state) {
-    struct state *s = state;
+static int noise_run_gsl(void *state) {
+    struct noise_state *s = state;
     if (s->f32)
         return noise_add_gsl_f32(s->out, s->n, s->in, s->n, s->sigma, s->src);
     return noise_add_gsl_f64(s->out, s->n, s->in, s->n, s->sigma, s->src);
 }
 
 /* Serial and compensated, so it adds no rounding worth speaking of to what it measures. */
-static double checksum(const void *state) {
-    const struct state *s = state;
+static double noise_checksum(const void *state) {
+    const struct noise_state *s = state;
     struct reduce_kahan acc = {0.0, 0.0};
     const double *in64 = s->in, *out64 = s->out;
     const float *in32 = s->in, *out32 = s->out;
@@ -127,11 +127,11 @@ static double checksum(const void *state) {
     return sigma > 0.0 ? power / ((double)s->n * sigma * sigma) : power;
 }
 
-static void teardown(void *state) {
-    destroy(state);
+static void noise_teardown(void *state) {
+    noise_destroy(state);
 }
 
-static const char *check(size_t size, const double *params) {
+static const char *noise_check(size_t size, const double *params) {
     (void)size;
     double bits = params[PARAM_BITS], sigma = params[PARAM_SIGMA];
     if (bits != 32.0 && bits != 64.0)
@@ -146,7 +146,7 @@ static const char *check(size_t size, const double *params) {
  * samples) one log, one multiply by -2, one sqrt, one multiply by 2 pi; then per sample one
  * cos or sin, the product with the radius, sigma * z and the add. Functions count as one flop:
  * 2 + 4/2 + 4 = 8 flops a sample. Bytes: the signal read and the output written. */
-static void work(size_t size, const double *params, struct kernel_work *w) {
+static void noise_work(size_t size, const double *params, struct kernel_work *w) {
     double elem = params[PARAM_BITS] == 32.0 ? 4.0 : 8.0, n = (double)size;
     w->items = n;
     w->bytes = 2.0 * elem * n;
@@ -157,7 +157,7 @@ static void work(size_t size, const double *params, struct kernel_work *w) {
     w->iteration_bytes = 2.0 * elem * NOISE_BLOCK;
 }
 
-static const struct kernel_param params[] = {
+static const struct kernel_param noise_params[] = {
     {"sigma", PARAM_REAL, 0.1, 0.0, 1e6, "standard deviation of the noise (signal in [-1, 1))"},
     {"bits", PARAM_INTEGER, 64, 32, 64, "sample format: 32 (float) or 64 (double)"},
     {"stream", PARAM_INTEGER, 0, 0, 4294967295.0,
@@ -165,13 +165,13 @@ static const struct kernel_param params[] = {
     {NULL, PARAM_INTEGER, 0, 0, 0, NULL},
 };
 
-static const struct kernel_variant variants[] = {
+static const struct kernel_variant noise_variants[] = {
     {"ref", "serial, Philox4x32-10 + Box-Muller with scalar glibc log, sqrt, cos, sin",
-     VARIANT_SERIAL, run_ref},
+     VARIANT_SERIAL, noise_run_ref},
     {"omp", "blocks of 1024 over threads (schedule(runtime)), SIMD Philox, libmvec log/sin/cos",
-     VARIANT_CHUNKED, run_omp},
+     VARIANT_CHUNKED, noise_run_omp},
     {"gsl", "serial GSL gsl_ran_gaussian_ziggurat on mt19937 (other numbers, same statistics)",
-     VARIANT_SERIAL | VARIANT_LIBRARY, run_gsl},
+     VARIANT_SERIAL | VARIANT_LIBRARY, noise_run_gsl},
     {NULL, NULL, 0, NULL},
 };
 
@@ -190,11 +190,11 @@ const struct kernel noise_kernel = {
     .max_size = 1L << 34,
     .small_size = NOISE_MIN_SIZE,
     .tolerance = NOISE_TOLERANCE,
-    .params = params,
-    .variants = variants,
-    .work = work,
-    .check = check,
-    .setup = setup,
-    .checksum = checksum,
-    .teardown = teardown,
+    .params = noise_params,
+    .variants = noise_variants,
+    .work = noise_work,
+    .check = noise_check,
+    .setup = noise_setup,
+    .checksum = noise_checksum,
+    .teardown = noise_teardown,
 };

@@ -14,7 +14,7 @@
 enum { PARAM_SPLINES, PARAM_GRID, PARAM_DEGREE };
 enum { STREAM_X = 0, STREAM_Y = 1, STREAM_Z = 2 }; /* spline k's grid values: STREAM_Z + k */
 
-struct state {
+struct spline_expsum_state {
     struct spline2d *splines;
     size_t nsplines, npoints;
     struct spline_expsum_table table;
@@ -22,7 +22,7 @@ struct state {
     double result;
 };
 
-static void destroy(struct state *s) {
+static void spline_expsum_destroy(struct spline_expsum_state *s) {
     if (!s)
         return;
     spline_expsum_table_free(&s->table);
@@ -37,7 +37,7 @@ static void destroy(struct state *s) {
 }
 
 /* n splines on the grid 0..grid-1 in x and y, z uniform in [0, 1), as in the original. */
-static int fit_splines(struct state *s, size_t grid, int degree, uint64_t seed) {
+static int fit_splines(struct spline_expsum_state *s, size_t grid, int degree, uint64_t seed) {
     double *axis = malloc(grid * sizeof(double));
     double *z = malloc(grid * grid * sizeof(double));
     int rc = axis && z ? 0 : ENOMEM;
@@ -55,7 +55,7 @@ static int fit_splines(struct state *s, size_t grid, int degree, uint64_t seed) 
 }
 
 /* x, y and the per-point results are first-touched with the runtime schedule that computes. */
-static int alloc_points(struct state *s, size_t grid, uint64_t seed) {
+static int alloc_points(struct spline_expsum_state *s, size_t grid, uint64_t seed) {
     size_t n = s->npoints;
     size_t nblocks = reduce_block_count(n, REDUCE_BLOCK);
     s->x = buffer_alloc(n * sizeof(double));
@@ -73,8 +73,8 @@ static int alloc_points(struct state *s, size_t grid, uint64_t seed) {
     return 0;
 }
 
-static int setup(void **state, size_t size, const double *params, uint64_t seed) {
-    struct state *s = calloc(1, sizeof *s);
+static int spline_expsum_setup(void **state, size_t size, const double *params, uint64_t seed) {
+    struct spline_expsum_state *s = calloc(1, sizeof *s);
     if (!s)
         return ENOMEM;
     s->nsplines = (size_t)params[PARAM_SPLINES];
@@ -87,41 +87,41 @@ static int setup(void **state, size_t size, const double *params, uint64_t seed)
     if (!rc)
         rc = alloc_points(s, grid, seed);
     if (rc) {
-        destroy(s);
+        spline_expsum_destroy(s);
         return rc;
     }
     *state = s;
     return 0;
 }
 
-static int run_ref(void *state) {
-    struct state *s = state;
+static int spline_expsum_run_ref(void *state) {
+    struct spline_expsum_state *s = state;
     s->result = spline_expsum_ref(s->splines, s->nsplines, s->x, s->y, s->npoints);
     return 0;
 }
 
-static int run_omp_splines(void *state) {
-    struct state *s = state;
+static int spline_expsum_run_omp_splines(void *state) {
+    struct spline_expsum_state *s = state;
     s->result =
         spline_expsum_by_spline(s->splines, s->nsplines, s->x, s->y, s->npoints, s->scratch);
     return 0;
 }
 
-static int run_omp_points(void *state) {
-    struct state *s = state;
+static int spline_expsum_run_omp_points(void *state) {
+    struct spline_expsum_state *s = state;
     s->result = spline_expsum_by_point(&s->table, s->x, s->y, s->npoints, s->r, s->scratch);
     return 0;
 }
 
-static double checksum(const void *state) {
-    return ((const struct state *)state)->result;
+static double spline_expsum_checksum(const void *state) {
+    return ((const struct spline_expsum_state *)state)->result;
 }
 
-static void teardown(void *state) {
-    destroy(state);
+static void spline_expsum_teardown(void *state) {
+    spline_expsum_destroy(state);
 }
 
-static const char *check(size_t size, const double *params) {
+static const char *spline_expsum_check(size_t size, const double *params) {
     (void)size;
     if (params[PARAM_GRID] <= params[PARAM_DEGREE])
         return "grid must be larger than degree (a degree-k spline needs k+1 grid points)";
@@ -131,7 +131,7 @@ static const char *check(size_t size, const double *params) {
 /* One item is one spline value at one point, with its exp: (k+1)^2 multiply-adds for the
  * value, exp counted as one operation, one add. Memory traffic is per point: x, y read and the
  * point's result written (24 bytes), shared by all splines; the coefficients stay in cache. */
-static void work(size_t size, const double *params, struct kernel_work *w) {
+static void spline_expsum_work(size_t size, const double *params, struct kernel_work *w) {
     double n = (double)params[PARAM_SPLINES], m = (double)size;
     double k1 = (double)params[PARAM_DEGREE] + 1.0, grid = (double)params[PARAM_GRID];
     double stride = (double)(((size_t)params[PARAM_SPLINES] + 7) / 8 * 8);
@@ -144,7 +144,7 @@ static void work(size_t size, const double *params, struct kernel_work *w) {
     w->iteration_bytes = 24.0;
 }
 
-static const struct kernel_param params[] = {
+static const struct kernel_param spline_expsum_params[] = {
     {"splines", PARAM_INTEGER, 50, 1, SPLINE_EXPSUM_MAX_SPLINES,
      "number of splines summed at every point"},
     {"grid", PARAM_INTEGER, 50, 2, 1024, "grid points per axis (x and y are 0, 1, ..., grid-1)"},
@@ -152,13 +152,14 @@ static const struct kernel_param params[] = {
     {NULL, PARAM_INTEGER, 0, 0, 0, NULL},
 };
 
-static const struct kernel_variant variants[] = {
+static const struct kernel_variant spline_expsum_variants[] = {
     {"ref", "serial, spline by spline, one evaluation at a time, compensated sum", VARIANT_SERIAL,
-     run_ref},
-    {"omp_splines", "threads split the splines (like Pool.map over splines)", 0, run_omp_splines},
+     spline_expsum_run_ref},
+    {"omp_splines", "threads split the splines (like Pool.map over splines)", 0,
+     spline_expsum_run_omp_splines},
     {"omp_points",
      "threads take chunks of points; basis weights shared by all splines (cache-blocked)",
-     VARIANT_CHUNKED, run_omp_points},
+     VARIANT_CHUNKED, spline_expsum_run_omp_points},
     {NULL, NULL, 0, NULL},
 };
 
@@ -178,11 +179,11 @@ const struct kernel spline_expsum_kernel = {
     .min_size = 1,
     .max_size = 1L << 31,
     .tolerance = 1e-12,
-    .params = params,
-    .variants = variants,
-    .work = work,
-    .check = check,
-    .setup = setup,
-    .checksum = checksum,
-    .teardown = teardown,
+    .params = spline_expsum_params,
+    .variants = spline_expsum_variants,
+    .work = spline_expsum_work,
+    .check = spline_expsum_check,
+    .setup = spline_expsum_setup,
+    .checksum = spline_expsum_checksum,
+    .teardown = spline_expsum_teardown,
 };

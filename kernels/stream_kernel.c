@@ -23,21 +23,21 @@ static const struct {
     double bytes, flops;
     int in_a, in_b, in_c;
     char out; /* 'a', 'b', 'c' or 0 */
-} shape[] = {
+} stream_shape[] = {
     [COPY] = {16, 0, 1, 0, 0, 'c'},  [SCALE] = {16, 1, 0, 0, 1, 'b'}, [ADD] = {24, 1, 1, 1, 0, 'c'},
     [TRIAD] = {24, 2, 0, 1, 1, 'a'}, [READ] = {8, 1, 1, 0, 0, 0},
 };
 
 enum { FILL_A = 0, FILL_B = 1, FILL_C = 2 }; /* fill streams */
 
-struct state {
+struct stream_state {
     enum which which;
     double *a, *b, *c, *scratch;
     size_t n;
     double result; /* stream_read's sum */
 };
 
-static void destroy(struct state *s) {
+static void stream_destroy(struct stream_state *s) {
     if (!s)
         return;
     buffer_free(s->a);
@@ -74,83 +74,84 @@ static double *make_array(size_t first, size_t n, int used, int is_input, uint64
 }
 
 /* Elements [first, first + size) of the problem (first = 0: all of it). */
-static int setup_which(enum which which, void **state, size_t first, size_t size, uint64_t seed) {
-    struct state *s = calloc(1, sizeof *s);
+static int stream_setup_which(enum which which, void **state, size_t first, size_t size,
+                              uint64_t seed) {
+    struct stream_state *s = calloc(1, sizeof *s);
     if (!s)
         return ENOMEM;
     s->which = which;
     s->n = size;
-    int rc = 0, out = shape[which].out;
-    s->a = make_array(first, size, shape[which].in_a || out == 'a', shape[which].in_a, seed, FILL_A,
-                      &rc);
-    s->b = make_array(first, size, shape[which].in_b || out == 'b', shape[which].in_b, seed, FILL_B,
-                      &rc);
-    s->c = make_array(first, size, shape[which].in_c || out == 'c', shape[which].in_c, seed, FILL_C,
-                      &rc);
+    int rc = 0, out = stream_shape[which].out;
+    s->a = make_array(first, size, stream_shape[which].in_a || out == 'a', stream_shape[which].in_a,
+                      seed, FILL_A, &rc);
+    s->b = make_array(first, size, stream_shape[which].in_b || out == 'b', stream_shape[which].in_b,
+                      seed, FILL_B, &rc);
+    s->c = make_array(first, size, stream_shape[which].in_c || out == 'c', stream_shape[which].in_c,
+                      seed, FILL_C, &rc);
     s->scratch = rc ? NULL : buffer_alloc(stream_block_count(size) * sizeof(double));
     if (!rc && !s->scratch)
         rc = ENOMEM;
     if (rc) {
-        destroy(s);
+        stream_destroy(s);
         return rc;
     }
     *state = s;
     return 0;
 }
 
-static int setup_copy(void **st, size_t size, const double *params, uint64_t seed) {
+static int stream_copy_setup(void **st, size_t size, const double *params, uint64_t seed) {
     (void)params;
-    return setup_which(COPY, st, 0, size, seed);
+    return stream_setup_which(COPY, st, 0, size, seed);
 }
-static int part_copy(void **st, size_t first, size_t size, size_t total, const double *params,
-                     uint64_t seed) {
+static int stream_copy_setup_part(void **st, size_t first, size_t size, size_t total,
+                                  const double *params, uint64_t seed) {
     (void)params;
     (void)total;
-    return setup_which(COPY, st, first, size, seed);
+    return stream_setup_which(COPY, st, first, size, seed);
 }
-static int setup_scale(void **st, size_t size, const double *params, uint64_t seed) {
+static int stream_scale_setup(void **st, size_t size, const double *params, uint64_t seed) {
     (void)params;
-    return setup_which(SCALE, st, 0, size, seed);
+    return stream_setup_which(SCALE, st, 0, size, seed);
 }
-static int part_scale(void **st, size_t first, size_t size, size_t total, const double *params,
-                      uint64_t seed) {
-    (void)params;
-    (void)total;
-    return setup_which(SCALE, st, first, size, seed);
-}
-static int setup_add(void **st, size_t size, const double *params, uint64_t seed) {
-    (void)params;
-    return setup_which(ADD, st, 0, size, seed);
-}
-static int part_add(void **st, size_t first, size_t size, size_t total, const double *params,
-                    uint64_t seed) {
+static int stream_scale_setup_part(void **st, size_t first, size_t size, size_t total,
+                                   const double *params, uint64_t seed) {
     (void)params;
     (void)total;
-    return setup_which(ADD, st, first, size, seed);
+    return stream_setup_which(SCALE, st, first, size, seed);
 }
-static int setup_triad(void **st, size_t size, const double *params, uint64_t seed) {
+static int stream_add_setup(void **st, size_t size, const double *params, uint64_t seed) {
     (void)params;
-    return setup_which(TRIAD, st, 0, size, seed);
+    return stream_setup_which(ADD, st, 0, size, seed);
 }
-static int part_triad(void **st, size_t first, size_t size, size_t total, const double *params,
-                      uint64_t seed) {
-    (void)params;
-    (void)total;
-    return setup_which(TRIAD, st, first, size, seed);
-}
-static int setup_read(void **st, size_t size, const double *params, uint64_t seed) {
-    (void)params;
-    return setup_which(READ, st, 0, size, seed);
-}
-static int part_read(void **st, size_t first, size_t size, size_t total, const double *params,
-                     uint64_t seed) {
+static int stream_add_setup_part(void **st, size_t first, size_t size, size_t total,
+                                 const double *params, uint64_t seed) {
     (void)params;
     (void)total;
-    return setup_which(READ, st, first, size, seed);
+    return stream_setup_which(ADD, st, first, size, seed);
+}
+static int stream_triad_setup(void **st, size_t size, const double *params, uint64_t seed) {
+    (void)params;
+    return stream_setup_which(TRIAD, st, 0, size, seed);
+}
+static int stream_triad_setup_part(void **st, size_t first, size_t size, size_t total,
+                                   const double *params, uint64_t seed) {
+    (void)params;
+    (void)total;
+    return stream_setup_which(TRIAD, st, first, size, seed);
+}
+static int stream_read_setup(void **st, size_t size, const double *params, uint64_t seed) {
+    (void)params;
+    return stream_setup_which(READ, st, 0, size, seed);
+}
+static int stream_read_setup_part(void **st, size_t first, size_t size, size_t total,
+                                  const double *params, uint64_t seed) {
+    (void)params;
+    (void)total;
+    return stream_setup_which(READ, st, first, size, seed);
 }
 
-static int run_ref(void *state) {
-    struct state *s = state;
+static int stream_run_ref(void *state) {
+    struct stream_state *s = state;
     switch (s->which) {
     case COPY:
         return stream_copy_ref(s->c, s->a, s->n);
@@ -165,8 +166,8 @@ static int run_ref(void *state) {
     }
 }
 
-static int run_omp(void *state) {
-    struct state *s = state;
+static int stream_run_omp(void *state) {
+    struct stream_state *s = state;
     switch (s->which) {
     case COPY:
         return stream_copy_omp(s->c, s->a, s->n);
@@ -181,8 +182,8 @@ static int run_omp(void *state) {
     }
 }
 
-static int run_nt(void *state) {
-    struct state *s = state;
+static int stream_run_nt(void *state) {
+    struct stream_state *s = state;
     switch (s->which) {
     case COPY:
         return stream_copy_nt(s->c, s->a, s->n);
@@ -199,76 +200,77 @@ static int run_nt(void *state) {
 
 /* STREAM's validation: a sum of the output array, here the deterministic blocked sum (not
  * timed). Every variant writes the same bits, so the sums agree exactly. */
-static double checksum(const void *state) {
-    const struct state *s = state;
-    const double *out = shape[s->which].out == 'a'   ? s->a
-                        : shape[s->which].out == 'b' ? s->b
-                        : shape[s->which].out == 'c' ? s->c
-                                                     : NULL;
+static double stream_checksum(const void *state) {
+    const struct stream_state *s = state;
+    const double *out = stream_shape[s->which].out == 'a'   ? s->a
+                        : stream_shape[s->which].out == 'b' ? s->b
+                        : stream_shape[s->which].out == 'c' ? s->c
+                                                            : NULL;
     double sum = s->result;
     if (out && stream_read_omp(out, s->n, s->scratch, &sum) != 0)
         return NAN;
     return sum;
 }
 
-static void teardown(void *state) {
-    destroy(state);
+static void stream_teardown(void *state) {
+    stream_destroy(state);
 }
 
-static void work_which(enum which which, size_t size, struct kernel_work *w) {
+static void stream_work_which(enum which which, size_t size, struct kernel_work *w) {
     double n = (double)size;
     w->items = n;
-    w->bytes = shape[which].bytes * n;
-    w->flops = shape[which].flops * n;
-    w->working_set = shape[which].bytes * n;
+    w->bytes = stream_shape[which].bytes * n;
+    w->flops = stream_shape[which].flops * n;
+    w->working_set = stream_shape[which].bytes * n;
     w->iterations = stream_block_count(size);
     w->iteration_size = STREAM_BLOCK;
-    w->iteration_bytes = shape[which].bytes * STREAM_BLOCK;
+    w->iteration_bytes = stream_shape[which].bytes * STREAM_BLOCK;
 }
 
-static void work_copy(size_t size, const double *params, struct kernel_work *w) {
+static void stream_copy_work(size_t size, const double *params, struct kernel_work *w) {
     (void)params;
-    work_which(COPY, size, w);
+    stream_work_which(COPY, size, w);
 }
-static void work_scale(size_t size, const double *params, struct kernel_work *w) {
+static void stream_scale_work(size_t size, const double *params, struct kernel_work *w) {
     (void)params;
-    work_which(SCALE, size, w);
+    stream_work_which(SCALE, size, w);
 }
-static void work_add(size_t size, const double *params, struct kernel_work *w) {
+static void stream_add_work(size_t size, const double *params, struct kernel_work *w) {
     (void)params;
-    work_which(ADD, size, w);
+    stream_work_which(ADD, size, w);
 }
-static void work_triad(size_t size, const double *params, struct kernel_work *w) {
+static void stream_triad_work(size_t size, const double *params, struct kernel_work *w) {
     (void)params;
-    work_which(TRIAD, size, w);
+    stream_work_which(TRIAD, size, w);
 }
-static void work_read(size_t size, const double *params, struct kernel_work *w) {
+static void stream_read_work(size_t size, const double *params, struct kernel_work *w) {
     (void)params;
-    work_which(READ, size, w);
+    stream_work_which(READ, size, w);
 }
 
-static const struct kernel_param no_params[] = {{NULL, PARAM_INTEGER, 0, 0, 0, NULL}};
+static const struct kernel_param stream_params[] = {{NULL, PARAM_INTEGER, 0, 0, 0, NULL}};
 
-static const struct kernel_variant write_variants[] = {
-    {"ref", "serial, one pass over the whole array (compiler-vectorised)", VARIANT_SERIAL, run_ref},
+static const struct kernel_variant stream_write_variants[] = {
+    {"ref", "serial, one pass over the whole array (compiler-vectorised)", VARIANT_SERIAL,
+     stream_run_ref},
     {"omp", "blocks of 1024 elements over threads (schedule(runtime)), vectorised", VARIANT_CHUNKED,
-     run_omp},
+     stream_run_omp},
     {"omp_nt", "as omp, output written with non-temporal (streaming) stores: no write-allocate",
-     VARIANT_CHUNKED, run_nt},
+     VARIANT_CHUNKED, stream_run_nt},
     {NULL, NULL, 0, NULL},
 };
 
-static int run_read2(void *state) {
-    struct state *s = state;
+static int stream_read_run_omp_2s(void *state) {
+    struct stream_state *s = state;
     return stream_read_omp2(s->a, s->n, s->scratch, &s->result);
 }
 
-static const struct kernel_variant read_variants[] = {
-    {"ref", "serial compensated (Neumaier) sum", VARIANT_SERIAL, run_ref},
+static const struct kernel_variant stream_read_variants[] = {
+    {"ref", "serial compensated (Neumaier) sum", VARIANT_SERIAL, stream_run_ref},
     {"omp", "blocks of 1024 over threads (schedule(runtime)), 32 partial sums, pairwise combine",
-     VARIANT_CHUNKED, run_omp},
+     VARIANT_CHUNKED, stream_run_omp},
     {"omp_2s", "as omp, two streams per thread (blocks k and k + half together), same bits",
-     VARIANT_CHUNKED, run_read2},
+     VARIANT_CHUNKED, stream_read_run_omp_2s},
     {NULL, NULL, 0, NULL},
 };
 
@@ -276,7 +278,8 @@ static const struct kernel_variant read_variants[] = {
 #define STREAM_KERNEL_COMMON                                                                       \
     .group = "stream", .item = "element", .iteration = "block of 1024 elements",                   \
     .size_name = "elements", .default_size = 1L << 25, .min_size = 1, .max_size = 1L << 32,        \
-    .small_size = 5001, .params = no_params, .checksum = checksum, .teardown = teardown
+    .small_size = 5001, .params = stream_params, .checksum = stream_checksum,                      \
+    .teardown = stream_teardown
 
 /* Default size 2^25 elements, 256 MiB per array. STREAM's rule is at least 4x the last-level
  * cache per array: machines with more than 64 MiB of it need a larger --size.
@@ -287,10 +290,10 @@ const struct kernel stream_copy_kernel = {
     .name = "stream_copy",
     .summary = "STREAM copy c = a (16 bytes per element)",
     .tolerance = 0.0,
-    .variants = write_variants,
-    .work = work_copy,
-    .setup = setup_copy,
-    .setup_part = part_copy,
+    .variants = stream_write_variants,
+    .work = stream_copy_work,
+    .setup = stream_copy_setup,
+    .setup_part = stream_copy_setup_part,
     STREAM_KERNEL_COMMON,
 };
 
@@ -298,10 +301,10 @@ const struct kernel stream_scale_kernel = {
     .name = "stream_scale",
     .summary = "STREAM scale b = 3 c (16 bytes, 1 flop per element)",
     .tolerance = 0.0,
-    .variants = write_variants,
-    .work = work_scale,
-    .setup = setup_scale,
-    .setup_part = part_scale,
+    .variants = stream_write_variants,
+    .work = stream_scale_work,
+    .setup = stream_scale_setup,
+    .setup_part = stream_scale_setup_part,
     STREAM_KERNEL_COMMON,
 };
 
@@ -309,10 +312,10 @@ const struct kernel stream_add_kernel = {
     .name = "stream_add",
     .summary = "STREAM add c = a + b (24 bytes, 1 flop per element; numpy's a + b)",
     .tolerance = 0.0,
-    .variants = write_variants,
-    .work = work_add,
-    .setup = setup_add,
-    .setup_part = part_add,
+    .variants = stream_write_variants,
+    .work = stream_add_work,
+    .setup = stream_add_setup,
+    .setup_part = stream_add_setup_part,
     STREAM_KERNEL_COMMON,
 };
 
@@ -320,10 +323,10 @@ const struct kernel stream_triad_kernel = {
     .name = "stream_triad",
     .summary = "STREAM triad a = b + 3 c (24 bytes, 2 flops per element)",
     .tolerance = 0.0,
-    .variants = write_variants,
-    .work = work_triad,
-    .setup = setup_triad,
-    .setup_part = part_triad,
+    .variants = stream_write_variants,
+    .work = stream_triad_work,
+    .setup = stream_triad_setup,
+    .setup_part = stream_triad_setup_part,
     STREAM_KERNEL_COMMON,
 };
 
@@ -335,9 +338,9 @@ const struct kernel stream_read_kernel = {
     .name = "stream_read",
     .summary = "read bandwidth: sum of a[i] (8 bytes, 1 flop per element)",
     .tolerance = 1e-13,
-    .variants = read_variants,
-    .work = work_read,
-    .setup = setup_read,
-    .setup_part = part_read,
+    .variants = stream_read_variants,
+    .work = stream_read_work,
+    .setup = stream_read_setup,
+    .setup_part = stream_read_setup_part,
     STREAM_KERNEL_COMMON,
 };
