@@ -1,10 +1,13 @@
 /* kernel: what every kernel family provides to the drivers (see docs/design.md).
  *
  * A kernel is described by data: its name, what one item is, its parameters with defaults
- * and ranges, its variants ([0] is the serial reference) and four functions. The drivers never
- * look inside a kernel's state; a kernel never learns how it is timed.
+ * and ranges, its variants ([0] is the serial reference; each has its own run function) and
+ * seven functions: work, check, setup, setup_part, checksum, expected and teardown (check,
+ * setup_part and expected may be NULL). The drivers never look inside a kernel's state; a
+ * kernel never learns how it is timed.
  *
- * Parameters reach work/check/setup as doubles in the order of the params table.
+ * Parameters reach work/check/setup/setup_part as doubles in the order of the params table.
+ * Units: struct kernel_work states its own (items, bytes, flops, --size units).
  * Errors: setup and run return 0 or a positive errno-style code (ENOMEM, EINVAL).
  * Thread-safety: one state belongs to one driver thread; variants spawn their own OpenMP
  * teams and read the schedule the driver set with omp_set_schedule(): their scheduled loop
@@ -44,7 +47,7 @@ struct kernel_variant {
 
 /* What one run of a kernel costs at a given size and parameters, for derived rates. */
 struct kernel_work {
-    double items;           /* result values one run produces (the rate's numerator)  */
+    double items;           /* items one run processes (the numerator of items/s)     */
     double bytes;           /* memory traffic of one run, STREAM-style counting       */
     double flops;           /* floating-point operations of one run                   */
     double working_set;     /* bytes of the arrays one run touches                    */
@@ -69,7 +72,8 @@ struct kernel {
     double tolerance;  /* allowed |checksum - ref| / |ref|; 0 = same bits        */
     const struct kernel_param *params;     /* terminated by a {NULL} entry            */
     const struct kernel_variant *variants; /* [0] is the reference; {NULL} ends it    */
-    /* How many bytes one item / flops one item, at these settings (for list/roofline). */
+    /* What one run costs at this size and these parameters: items, bytes and flops of the
+     * whole run, its working set and its scheduled loop (for rates, chunks and the roofline). */
     void (*work)(size_t size, const double *params, struct kernel_work *w);
     /* Constraints between size and parameters beyond each one's range: NULL if fine, else a
      * message naming the problem. May be NULL (no constraints). */
