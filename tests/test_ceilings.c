@@ -1,6 +1,6 @@
 /* The ceilings file: what `ompsweep ceilings --json` writes, `run --ceilings` reads back, and
  * the reader on damaged input. */
-#include "engine/ceilings.h"
+#include "output/ceilings_file.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -27,7 +27,7 @@ static char *write_sample(const struct ceilings *c) {
     json_init(&w, f, 1);
     json_object_begin(&w, NULL);
     json_string(&w, "schema", "ompsweep-ceilings-1");
-    ceilings_write_json(&w, c);
+    ceilings_file_write_object(&w, c);
     json_object_end(&w);
     fclose(f);
     return text;
@@ -37,7 +37,7 @@ Test(ceilings, written_file_reads_back_exactly) {
     char *text = write_sample(&sample);
     struct ceilings c;
     char err[256] = "";
-    cr_assert_eq(ceilings_parse(text, &c, err, sizeof err), 0, "%s\n%s", err, text);
+    cr_assert_eq(ceilings_file_parse(text, &c, err, sizeof err), 0, "%s\n%s", err, text);
     cr_assert_eq(c.peak_gflops.best, 151.25);
     cr_assert_eq(c.peak_gflops.best_threads, 2);
     cr_assert_eq(c.peak_gflops.one, 76.5);
@@ -53,25 +53,25 @@ Test(ceilings, written_file_reads_back_exactly) {
 Test(ceilings, missing_or_bad_values_are_named) {
     struct ceilings c;
     char err[256];
-    cr_assert_eq(ceilings_parse("{}", &c, err, sizeof err), -1);
+    cr_assert_eq(ceilings_file_parse("{}", &c, err, sizeof err), -1);
     cr_assert(strstr(err, "no \"ceilings\" object"), "%s", err);
     char *text = write_sample(&sample);
     char *key = strstr(text, "\"read_gbytes_per_s\"");
     cr_assert_not_null(key);
     memcpy(key + 1, "xead", 4);
-    cr_assert_eq(ceilings_parse(text, &c, err, sizeof err), -1);
+    cr_assert_eq(ceilings_file_parse(text, &c, err, sizeof err), -1);
     cr_assert(strstr(err, "read_gbytes_per_s"), "%s", err);
     free(text);
     struct ceilings zero = sample;
     zero.triad_gbytes_per_s.best = 0.0;
     text = write_sample(&zero);
-    cr_assert_eq(ceilings_parse(text, &c, err, sizeof err), -1);
+    cr_assert_eq(ceilings_file_parse(text, &c, err, sizeof err), -1);
     cr_assert(strstr(err, "\"triad_gbytes_per_s\" is not a positive number"), "%s", err);
     free(text);
     struct ceilings nan = sample;
     nan.peak_gflops.best = NAN; /* written as null */
     text = write_sample(&nan);
-    cr_assert_eq(ceilings_parse(text, &c, err, sizeof err), -1);
+    cr_assert_eq(ceilings_file_parse(text, &c, err, sizeof err), -1);
     free(text);
 }
 
@@ -106,7 +106,7 @@ Test(ceilings, malformed_numbers_are_refused_not_truncated) {
         char *text = replaced(write_sample(&sample), cases[i].from, cases[i].to);
         struct ceilings c;
         char err[256] = "";
-        cr_assert_eq(ceilings_parse(text, &c, err, sizeof err), -1, "accepted:\n%s", text);
+        cr_assert_eq(ceilings_file_parse(text, &c, err, sizeof err), -1, "accepted:\n%s", text);
         cr_assert(strstr(err, cases[i].expect), "'%s' said: %s", cases[i].to, err);
         free(text);
     }
@@ -120,7 +120,7 @@ Test(ceilings, strings_with_escapes_and_a_decoy_key_read_back) {
     text = replaced(text, "\"schema\"", "\"note\": \"ceilings\", \"x\": {\"a\": 1}, \"schema\"");
     struct ceilings c;
     char err[256] = "";
-    cr_assert_eq(ceilings_parse(text, &c, err, sizeof err), 0, "%s\n%s", err, text);
+    cr_assert_eq(ceilings_file_parse(text, &c, err, sizeof err), 0, "%s\n%s", err, text);
     cr_assert_str_eq(c.host, odd.host);
     cr_assert_eq(c.stream_elements, sample.stream_elements);
     free(text);
@@ -157,7 +157,7 @@ Test(ceilings, fuzzed_files_are_accepted_or_rejected_cleanly) {
             text[(state >> 4) % len] = '\0'; /* truncated */
         struct ceilings c;
         char err[256] = "";
-        if (ceilings_parse(text, &c, err, sizeof err) == 0) {
+        if (ceilings_file_parse(text, &c, err, sizeof err) == 0) {
             cr_assert(c.peak_gflops.best > 0 && isfinite(c.peak_gflops.best), "%s", text);
             cr_assert(c.triad_gbytes_per_s.best > 0 && c.read_gbytes_per_s.best > 0, "%s", text);
             cr_assert(c.peak_gflops.best_threads >= 1, "%s", text);

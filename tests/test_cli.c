@@ -20,50 +20,51 @@
 Test(cli, count_lists_with_ranges_and_suffixes) {
     long long *v;
     size_t n;
-    char err[CLI_ERRLEN];
-    cr_assert_eq(cli_parse_count_list("1-4,8,2k", 1, 100000, &v, &n, err, sizeof err), 0);
+    char err[UNITS_ERRLEN];
+    cr_assert_eq(units_parse_count_list("1-4,8,2k", 1, 100000, &v, &n, err, sizeof err), 0);
     long long want[] = {1, 2, 3, 4, 8, 2000};
     cr_assert_eq(n, 6);
     cr_assert_arr_eq(v, want, sizeof want);
     free(v);
-    cr_assert_eq(cli_parse_count_list("1,,2", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_count_list("1,,2", 1, 10, &v, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "empty item"), "%s", err);
-    cr_assert_eq(cli_parse_count_list("", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_count_list("", 1, 10, &v, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "empty list"), "%s", err);
-    cr_assert_eq(cli_parse_count_list("0", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_count_list("0", 1, 10, &v, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "out of range"), "%s", err);
-    cr_assert_eq(cli_parse_count_list("-3", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_count_list("-3", 1, 10, &v, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "negative"), "%s", err);
-    cr_assert_eq(cli_parse_count_list("4-2", 1, 10, &v, &n, err, sizeof err), -1);
-    cr_assert_eq(cli_parse_count_list("2x", 1, 10, &v, &n, err, sizeof err), -1);
-    cr_assert_eq(cli_parse_count_list("99999999999999999999", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_count_list("4-2", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_count_list("2x", 1, 10, &v, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_count_list("99999999999999999999", 1, 10, &v, &n, err, sizeof err),
+                 -1);
 }
 
 Test(cli, chunks_in_counts_bytes_and_all) {
     struct chunk_spec *c;
     size_t n;
-    char err[CLI_ERRLEN], buf[32];
-    cr_assert_eq(cli_parse_chunk_list("125K,1M,all,5334,64B", &c, &n, err, sizeof err), 0);
+    char err[UNITS_ERRLEN], buf[32];
+    cr_assert_eq(units_parse_chunk_list("125K,1M,all,5334,64B", &c, &n, err, sizeof err), 0);
     cr_assert_eq(n, 5);
     cr_assert(c[0].kind == CHUNK_BYTES && c[0].value == 128000);
     cr_assert(c[1].kind == CHUNK_BYTES && c[1].value == 1048576);
     cr_assert(c[2].kind == CHUNK_ALL);
     cr_assert(c[3].kind == CHUNK_COUNT && c[3].value == 5334);
     cr_assert(c[4].kind == CHUNK_BYTES && c[4].value == 64);
-    cr_assert_str_eq(cli_format_chunk(&c[0], buf, sizeof buf), "125K");
-    cr_assert_str_eq(cli_format_chunk(&c[2], buf, sizeof buf), "all");
+    cr_assert_str_eq(units_format_chunk(&c[0], buf, sizeof buf), "125K");
+    cr_assert_str_eq(units_format_chunk(&c[2], buf, sizeof buf), "all");
     free(c);
-    cr_assert_eq(cli_parse_chunk_list("0", &c, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_chunk_list("0", &c, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "larger than 0"), "%s", err);
-    cr_assert_eq(cli_parse_chunk_list("12Q", &c, &n, err, sizeof err), -1);
-    cr_assert_eq(cli_parse_chunk_list("64K,", &c, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_chunk_list("12Q", &c, &n, err, sizeof err), -1);
+    cr_assert_eq(units_parse_chunk_list("64K,", &c, &n, err, sizeof err), -1);
 }
 
 /* Random strings over the parsers' alphabet: each parser must accept or reject cleanly (ASan
  * checks the memory side in make asan), and what it accepts must respect its contract. */
 Test(cli, fuzzed_lists_are_accepted_or_rejected_cleanly) {
     static const char alphabet[] = "0123456789,,--kKMGBiQ al";
-    char s[24], err[CLI_ERRLEN];
+    char s[24], err[UNITS_ERRLEN];
     unsigned state = 12345u;
     for (int iter = 0; iter < 200000; iter++) {
         size_t len = (state = state * 1103515245u + 12345u) >> 16 & 15;
@@ -76,7 +77,7 @@ Test(cli, fuzzed_lists_are_accepted_or_rejected_cleanly) {
         struct chunk_spec *c;
         char **names;
         size_t n;
-        if (cli_parse_count_list(s, 1, 4096, &v, &n, err, sizeof err) == 0) {
+        if (units_parse_count_list(s, 1, 4096, &v, &n, err, sizeof err) == 0) {
             cr_assert(n >= 1, "'%s'", s);
             for (size_t i = 0; i < n; i++)
                 cr_assert(v[i] >= 1 && v[i] <= 4096, "'%s' gave %lld", s, v[i]);
@@ -84,28 +85,28 @@ Test(cli, fuzzed_lists_are_accepted_or_rejected_cleanly) {
         } else {
             cr_assert(err[0], "'%s' rejected without a message", s);
         }
-        if (cli_parse_chunk_list(s, &c, &n, err, sizeof err) == 0) {
+        if (units_parse_chunk_list(s, &c, &n, err, sizeof err) == 0) {
             for (size_t i = 0; i < n; i++)
                 cr_assert(c[i].kind == CHUNK_ALL || c[i].value > 0, "'%s'", s);
             free(c);
         }
-        if (cli_parse_name_list(s, &names, &n, err, sizeof err) == 0) {
+        if (units_parse_name_list(s, &names, &n, err, sizeof err) == 0) {
             for (size_t i = 0; i < n; i++)
                 cr_assert(names[i][0] && !strchr(names[i], ','), "'%s'", s);
-            cli_free_names(names, n);
+            units_free_names(names, n);
         }
     }
 }
 
 Test(cli, seconds) {
     double s;
-    char err[CLI_ERRLEN];
-    cr_assert_eq(cli_parse_seconds("20ms", &s, err, sizeof err), 0);
+    char err[UNITS_ERRLEN];
+    cr_assert_eq(units_parse_seconds("20ms", &s, err, sizeof err), 0);
     cr_assert_float_eq(s, 0.02, 1e-15);
-    cr_assert_eq(cli_parse_seconds("0.5", &s, err, sizeof err), 0);
+    cr_assert_eq(units_parse_seconds("0.5", &s, err, sizeof err), 0);
     cr_assert_eq(s, 0.5);
-    cr_assert_eq(cli_parse_seconds("0", &s, err, sizeof err), -1);
-    cr_assert_eq(cli_parse_seconds("fast", &s, err, sizeof err), -1);
+    cr_assert_eq(units_parse_seconds("0", &s, err, sizeof err), -1);
+    cr_assert_eq(units_parse_seconds("fast", &s, err, sizeof err), -1);
 }
 
 Test(stats, summary_of_known_samples) {
@@ -127,7 +128,7 @@ Test(stats, summary_of_known_samples) {
 }
 
 Test(outfile, pattern_expansion_and_atomic_commit) {
-    char out[256], err[CLI_ERRLEN], host[256] = "";
+    char out[256], err[UNITS_ERRLEN], host[256] = "";
     gethostname(host, sizeof host - 1);
     setenv("SLURM_JOB_ID", "4242", 1);
     cr_assert_eq(outfile_expand("r-%h-%j-%%.csv", out, sizeof out, err, sizeof err), 0);

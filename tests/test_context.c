@@ -14,9 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/latency.h"
 #include "format/json.h"
+#include "machine/affinity.h"
 #include "machine/context.h"
-#include "machine/latency.h"
+#include "machine/context_write.h"
+#include "machine/pinning.h"
 
 extern char **environ;
 
@@ -119,7 +122,7 @@ Test(context, topology_counts_are_sane) {
     cr_assert_geq(ctx.allowed_cpus, 1);
     cr_assert_leq(ctx.allowed_cpus, ctx.logical_cpus);
     cr_assert_geq(ctx.allowed_cpus, count_affinity_cpus());
-    cr_assert_eq(ctx.allowed_cpus, latency_allowed_cpus(NULL, 0));
+    cr_assert_eq(ctx.allowed_cpus, affinity_allowed_cpus(NULL, 0));
     cr_assert_eq(ctx.logical_cpus, (int)sysconf(_SC_NPROCESSORS_ONLN));
     cr_assert_gt(ctx.memory_bytes, 64LL << 20);
 }
@@ -358,27 +361,27 @@ static void clear_pinning_env(void) {
 
 Test(context, default_pinning_sets_close_and_cores) {
     clear_pinning_env();
-    cr_assert_eq(context_default_pinning(), 1);
+    cr_assert_eq(pinning_default_env(), 1);
     cr_assert_str_eq(getenv("OMP_PROC_BIND"), "close");
     cr_assert_str_eq(getenv("OMP_PLACES"), "cores");
-    cr_assert_eq(context_default_pinning(), 0, "now the variables are set");
+    cr_assert_eq(pinning_default_env(), 0, "now the variables are set");
 }
 
 Test(context, default_pinning_respects_the_user) {
     clear_pinning_env();
     setenv("OMP_PROC_BIND", "spread", 1);
-    cr_assert_eq(context_default_pinning(), 0);
+    cr_assert_eq(pinning_default_env(), 0);
     cr_assert_str_eq(getenv("OMP_PROC_BIND"), "spread");
     cr_assert_null(getenv("OMP_PLACES"));
 
     clear_pinning_env();
     setenv("OMP_PLACES", "threads", 1);
-    cr_assert_eq(context_default_pinning(), 0);
+    cr_assert_eq(pinning_default_env(), 0);
     cr_assert_null(getenv("OMP_PROC_BIND"));
 
     clear_pinning_env();
     setenv("GOMP_CPU_AFFINITY", "0-1", 1);
-    cr_assert_eq(context_default_pinning(), 0);
+    cr_assert_eq(pinning_default_env(), 0);
     cr_assert_null(getenv("OMP_PROC_BIND"));
 }
 
@@ -475,18 +478,18 @@ Test(context, thread_cpus_are_valid_ids) {
     int *cpus = malloc((size_t)n * sizeof *cpus);
     collect();
     cr_assert_not_null(cpus);
-    cr_assert_eq(context_thread_cpus(n, cpus), 0);
+    cr_assert_eq(affinity_thread_cpus(n, cpus), 0);
     cr_assert_geq(cpus[0], 0, "the primary thread always runs");
     for (int i = 0; i < n; i++) {
         cr_assert_geq(cpus[i], -1);
         cr_assert_lt(cpus[i], ctx.logical_cpus);
     }
-    cr_assert_eq(context_thread_cpus(0, cpus), -1);
+    cr_assert_eq(affinity_thread_cpus(0, cpus), -1);
     free(cpus);
 }
 
 Test(context, latency_between_two_allowed_cpus) {
-    int a = -1, b = -1, allowed = latency_allowed_cpus(NULL, 0);
+    int a = -1, b = -1, allowed = affinity_allowed_cpus(NULL, 0);
     struct timespec t0, t1;
     double ns, elapsed_ms;
     if (allowed < 2) {
@@ -530,7 +533,7 @@ Test(context, latency_rejects_bad_cpu_pairs) {
 
 Test(context, allowed_cpus_are_increasing_and_cover_the_mask) {
     cpu_set_t mask;
-    int ids[1024], n = latency_allowed_cpus(ids, 1024);
+    int ids[1024], n = affinity_allowed_cpus(ids, 1024);
     cr_assert_geq(n, 1);
     cr_assert_eq(sched_getaffinity(0, sizeof mask, &mask), 0);
     for (int i = 1; i < n && i < 1024; i++)

@@ -148,7 +148,7 @@ Test(cache_override, replaces_sizes_and_keeps_the_detected_ones) {
     ctx.caches[0] = (struct cache_level){.level = 1, .size_bytes = 32768, .instances = 4};
     ctx.caches[1] = (struct cache_level){.level = 3, .size_bytes = 480 << 20, .instances = 1};
     struct cache_size s[] = {{3, 96 << 20}, {2, 2 << 20}};
-    cache_override_apply(&ctx, "L3=96M,L2=2M", s, 2);
+    context_override_caches(&ctx, "L3=96M,L2=2M", s, 2);
     cr_assert_eq(ctx.ncaches, 3);
     cr_expect_eq(ctx.caches[1].level, 2);
     cr_expect_eq(ctx.caches[1].size_bytes, 2 << 20);

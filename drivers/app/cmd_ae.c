@@ -45,13 +45,13 @@ struct ae_args {
 };
 
 static int parse_option(int c, const char *arg, struct ae_args *a) {
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     switch (c) {
     case 'o':
         a->output = arg;
         return 0;
     case 't':
-        if (cli_parse_count(arg, 1, 4096, &a->threads, err, sizeof err))
+        if (units_parse_count(arg, 1, 4096, &a->threads, err, sizeof err))
             return command_usage_error("ae", "--threads: %s", err);
         return 0;
     case 's':
@@ -61,11 +61,11 @@ static int parse_option(int c, const char *arg, struct ae_args *a) {
         a->kind = sweep_omp_kind(sweep_parse_schedule(arg));
         return 0;
     case 'c':
-        if (cli_parse_count(arg, 0, 1 << 30, &a->chunk, err, sizeof err))
+        if (units_parse_count(arg, 0, 1 << 30, &a->chunk, err, sizeof err))
             return command_usage_error("ae", "--chunk: %s", err);
         return 0;
     case 'b':
-        if (cli_parse_count(arg, 1, 1 << 20, &a->batch, err, sizeof err))
+        if (units_parse_count(arg, 1, 1 << 20, &a->batch, err, sizeof err))
             return command_usage_error("ae", "--batch: %s", err);
         return 0;
     case 'q':
@@ -131,7 +131,7 @@ int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
     if (rc >= 0)
         return rc;
     struct outfile of = {0};
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     if (a.output && outfile_open(&of, a.output, err, sizeof err))
         return command_usage_error("ae", "-o: %s", err);
     FILE *out = a.output ? of.f : stdout;

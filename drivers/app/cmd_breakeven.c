@@ -4,9 +4,11 @@
 #include "app/commands.h"
 
 #include "engine/breakeven.h"
+#include "engine/latency.h"
 #include "format/outfile.h"
 #include "format/units.h"
 #include "machine/context.h"
+#include "machine/context_write.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -71,10 +73,11 @@ static int parse_count_option(int c, const char *arg, struct breakeven_args *a) 
         {'p', "--max-pairs", 8, 10000, &a->max_pairs},
         {'s', "--seed", 0, 0x7fffffffffffffffLL, &a->seed},
     };
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         if (counts[i].code == c) {
-            if (cli_parse_count(arg, counts[i].min, counts[i].max, counts[i].dest, err, sizeof err))
+            if (units_parse_count(arg, counts[i].min, counts[i].max, counts[i].dest, err,
+                                  sizeof err))
                 return command_usage_error("breakeven", "%s: %s", counts[i].name, err);
             return 0;
         }
@@ -89,7 +92,7 @@ static int parse_options(int argc, char **argv, struct breakeven_args *a) {
         {"seed", required_argument, NULL, 's'},     {"csv", required_argument, NULL, 'C'},
         {"json", required_argument, NULL, 'J'},     {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     int c, rc;
     opterr = 0;
     optind = 1;
@@ -111,7 +114,7 @@ static int parse_options(int argc, char **argv, struct breakeven_args *a) {
             breakeven_usage(stdout);
             return -1;
         case 'm':
-            if (cli_parse_seconds(optarg, &a->min_time, err, sizeof err))
+            if (units_parse_seconds(optarg, &a->min_time, err, sizeof err))
                 return command_usage_error("breakeven", "--min-time: %s", err);
             break;
         case 't':
@@ -216,9 +219,9 @@ static int resolve_sizes(const struct breakeven_args *a, long long memory, struc
 /* Every kernel named, checked before anything is measured. *jobs is allocated. */
 static int resolve_jobs(const struct breakeven_args *a, long long memory, struct job **jobs,
                         size_t *njobs) {
-    char **names = NULL, err[CLI_ERRLEN];
+    char **names = NULL, err[UNITS_ERRLEN];
     size_t n = 0;
-    if (cli_parse_name_list(a->kernels, &names, &n, err, sizeof err))
+    if (units_parse_name_list(a->kernels, &names, &n, err, sizeof err))
         return command_usage_error("breakeven", "kernels: %s", err);
     *jobs = calloc(n, sizeof **jobs);
     *njobs = n;
@@ -234,7 +237,7 @@ static int resolve_jobs(const struct breakeven_args *a, long long memory, struct
         if (!rc)
             rc = resolve_sizes(a, memory, j);
     }
-    cli_free_names(names, n);
+    units_free_names(names, n);
     return rc;
 }
 
@@ -383,7 +386,7 @@ static void print_table(const struct job *jobs, size_t n, int threads, int cpus)
            "status", "breakeven", "working_set", "lower", "upper", "t_1", "t_N", "speedup", "ties");
     for (const struct job *j = jobs; j < jobs + n; j++) {
         char be[32], lo[32], up[32], t1[32], tn[32], ws[32], sp[32] = "-";
-        cli_format_bytes(j->working_set, ws, sizeof ws);
+        units_format_bytes(j->working_set, ws, sizeof ws);
         if (isfinite(j->r.speedup))
             snprintf(sp, sizeof sp, "%.3f", j->r.speedup);
         printf("%-14s %-10s %-7s %12s %12s %12s %12s %10s %10s %8s %6d\n", j->kernel->name,
@@ -400,15 +403,15 @@ static void print_table(const struct job *jobs, size_t n, int threads, int cpus)
 
 static int run_jobs(const struct breakeven_args *a, struct context *ctx, struct job *jobs, size_t n,
                     struct outfile *csv, struct outfile *json) {
-    context_measure_latency(ctx, 0);
+    latency_record(ctx, 0);
     for (size_t i = 0; i < n; i++)
         if (search_one(a, &jobs[i])) {
             outfile_abort(csv);
             outfile_abort(json);
             return 1;
         }
-    context_measure_latency(ctx, 1);
-    context_warn_placement(stderr, "breakeven", ctx);
+    latency_record(ctx, 1);
+    latency_warn_placement(stderr, "breakeven", ctx);
     print_table(jobs, n, (int)a->threads, ctx->allowed_cpus > 0 ? ctx->allowed_cpus : 1);
     if (csv->f)
         write_csv(csv->f, jobs, n, (int)a->threads);

@@ -2,11 +2,13 @@
  * and optionally store them (--json) for `ompsweep run --ceilings`. */
 #include "app/commands.h"
 
-#include "engine/ceilings.h"
+#include "engine/latency.h"
 #include "engine/sweep.h"
 #include "format/outfile.h"
 #include "format/units.h"
 #include "machine/context.h"
+#include "machine/context_write.h"
+#include "output/ceilings_file.h"
 #include "peak.h"
 
 #include <getopt.h>
@@ -44,7 +46,7 @@ static int parse_options(int argc, char **argv, struct ceilings_args *a) {
         {"samples", required_argument, NULL, 's'}, {"min-time", required_argument, NULL, 'm'},
         {"json", required_argument, NULL, 'J'},    {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     long long v;
     int c;
     opterr = 0;
@@ -65,16 +67,16 @@ static int parse_options(int argc, char **argv, struct ceilings_args *a) {
             return -1;
         case 'n':
             /* The stream kernels' own range (2^32 elements) */
-            if (cli_parse_count(optarg, 1024, 1LL << 32, &a->size, err, sizeof err))
+            if (units_parse_count(optarg, 1024, 1LL << 32, &a->size, err, sizeof err))
                 return command_usage_error("ceilings", "--size: %s", err);
             break;
         case 's':
-            if (cli_parse_count(optarg, 1, 1000, &v, err, sizeof err))
+            if (units_parse_count(optarg, 1, 1000, &v, err, sizeof err))
                 return command_usage_error("ceilings", "--samples: %s", err);
             a->samples = (int)v;
             break;
         case 'm':
-            if (cli_parse_seconds(optarg, &a->min_time, err, sizeof err))
+            if (units_parse_seconds(optarg, &a->min_time, err, sizeof err))
                 return command_usage_error("ceilings", "--min-time: %s", err);
             break;
         default:
@@ -104,19 +106,8 @@ static void print_ceiling(const char *what, const char *unit, const struct ceili
 }
 
 static int write_json(struct outfile *out, const struct context *ctx, const struct ceilings *c) {
-    char err[CLI_ERRLEN];
-    struct json_writer w;
-    json_init(&w, out->f, 1);
-    json_object_begin(&w, NULL);
-    json_string(&w, "schema", "ompsweep-ceilings-1");
-    ceilings_write_json(&w, c);
-    context_write_json(&w, ctx);
-    json_object_end(&w);
-    if (outfile_commit(out, err, sizeof err)) {
-        fprintf(stderr, "ompsweep ceilings: --json: %s\n", err);
-        return 1;
-    }
-    return 0;
+    ceilings_file_write(out->f, c, ctx);
+    return command_commit_output("ceilings", out, "--json");
 }
 
 int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
@@ -131,10 +122,10 @@ int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
                                   .min_time = a.min_time,
                                   .cpus = cpus,
                                   .progress = a.quiet ? NULL : stderr};
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     long long *threads = NULL;
     if (a.threads &&
-        cli_parse_count_list(a.threads, 1, 4096, &threads, &s.nthreads, err, sizeof err))
+        units_parse_count_list(a.threads, 1, 4096, &threads, &s.nthreads, err, sizeof err))
         return command_usage_error("ceilings", "--threads: %s", err);
     if (!a.threads && sweep_default_threads(cpus, &threads, &s.nthreads))
         return command_usage_error("ceilings", "out of memory");
@@ -152,14 +143,14 @@ int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
         return command_usage_error("ceilings", "--json: %s", err);
     }
     struct ceilings c;
-    context_measure_latency(&ctx, 0);
+    latency_record(&ctx, 0);
     if (ceilings_measure(&s, &c, err, sizeof err)) {
         fprintf(stderr, "ompsweep ceilings: %s\n", err);
         outfile_abort(&out);
         free(threads);
         return 1;
     }
-    context_measure_latency(&ctx, 1);
+    latency_record(&ctx, 1);
     printf("\nceilings of %s (STREAM arrays of %lld elements, %.3g MiB each)\n", c.host,
            c.stream_elements, 8.0 * (double)c.stream_elements / 1048576.0);
     print_ceiling("peak DP", "GFLOP/s", &c.peak_gflops);

@@ -57,19 +57,19 @@ struct noise_args {
 };
 
 static int parse_value(int c, const char *arg, struct noise_args *a) {
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     switch (c) {
     case 's':
-        if (cli_parse_real(arg, 0.0, 1e6, &a->sigma, err, sizeof err))
+        if (units_parse_real(arg, 0.0, 1e6, &a->sigma, err, sizeof err))
             return command_usage_error(NOISE_CMD, "--sigma: %s", err);
         a->has_sigma = 1;
         return 0;
     case 'S':
-        if (cli_parse_count(arg, 0, INT64_MAX, &a->seed, err, sizeof err))
+        if (units_parse_count(arg, 0, INT64_MAX, &a->seed, err, sizeof err))
             return command_usage_error(NOISE_CMD, "--seed: %s", err);
         return 0;
     default: /* 't' */
-        if (cli_parse_count(arg, 1, 4096, &a->threads, err, sizeof err))
+        if (units_parse_count(arg, 1, 4096, &a->threads, err, sizeof err))
             return command_usage_error(NOISE_CMD, "--threads: %s", err);
         return 0;
     }

@@ -1,8 +1,11 @@
 /* ompsweep info: the machine and build context every result file carries. */
 #include "app/commands.h"
 
+#include "engine/latency.h"
 #include "machine/affinity.h"
 #include "machine/context.h"
+#include "machine/context_write.h"
+#include "machine/places_print.h"
 #include "machine/rank_places.h"
 
 #include <stdlib.h>
@@ -48,11 +51,11 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
         printf("OMP_PROC_BIND %s, OMP_PLACES %s (%d places), %d threads per rank, %d rank%s\n",
                ctx.omp_proc_bind, getenv("OMP_PLACES") ? getenv("OMP_PLACES") : "(unset)",
                ctx.omp_num_places, ctx.omp_max_threads, places.count, places.count > 1 ? "s" : "");
-        int shared = affinity_print(stdout, &places);
+        int shared = places_print_threads(stdout, &places);
         rank_places_free(&places);
         return shared || places.overlapping ? 1 : 0;
     }
-    context_measure_latency(&ctx, 0);
+    latency_record(&ctx, 0);
     if (json) {
         struct json_writer w;
         json_init(&w, stdout, 1);
@@ -62,7 +65,7 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
     } else {
         context_print(stdout, &ctx);
         if (places.count > 1)
-            rank_places_print(stdout, &places);
+            places_print_ranks(stdout, &places);
     }
     rank_places_free(&places);
     return 0;

@@ -2,11 +2,13 @@
  * count (drivers/engine/overhead.h has the method, docs/overhead.md how to read the numbers). */
 #include "app/commands.h"
 
+#include "engine/latency.h"
 #include "engine/overhead.h"
 #include "engine/sweep.h"
 #include "format/outfile.h"
 #include "format/units.h"
 #include "machine/context.h"
+#include "machine/context_write.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -53,28 +55,28 @@ struct overhead_args {
 
 /* The options that take a number; 0 when it parsed, else the exit code. */
 static int parse_number(int c, const char *arg, struct overhead_args *a) {
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     long long v;
     switch (c) {
     case 's':
-        if (cli_parse_count(arg, 1, 10000, &v, err, sizeof err))
+        if (units_parse_count(arg, 1, 10000, &v, err, sizeof err))
             return command_usage_error("overhead", "--samples: %s", err);
         a->samples = (int)v;
         return 0;
     case 'm':
-        if (cli_parse_seconds(arg, &a->min_time, err, sizeof err))
+        if (units_parse_seconds(arg, &a->min_time, err, sizeof err))
             return command_usage_error("overhead", "--min-time: %s", err);
         return 0;
     case 'r':
-        if (cli_parse_count(arg, 1, 1 << 24, &a->reps, err, sizeof err))
+        if (units_parse_count(arg, 1, 1 << 24, &a->reps, err, sizeof err))
             return command_usage_error("overhead", "--reps: %s", err);
         return 0;
     case 'i':
-        if (cli_parse_count(arg, 1, 1 << 20, &a->iters, err, sizeof err))
+        if (units_parse_count(arg, 1, 1 << 20, &a->iters, err, sizeof err))
             return command_usage_error("overhead", "--iters: %s", err);
         return 0;
     default: /* 'd' */
-        if (cli_parse_real(arg, 0.0, 10000.0, &a->delay_us, err, sizeof err))
+        if (units_parse_real(arg, 0.0, 10000.0, &a->delay_us, err, sizeof err))
             return command_usage_error("overhead", "--delay: %s", err);
         return 0;
     }
@@ -152,12 +154,12 @@ static void free_plan(struct overhead_plan *p) {
 /* A list of names, each a member of names[0..n-1] (in order, no repeats), into idx. */
 static int resolve_names(const char *option, const char *list, const char *const *names, int n,
                          int *idx, int *count) {
-    char **items = NULL, err[CLI_ERRLEN], known[256] = "";
+    char **items = NULL, err[UNITS_ERRLEN], known[256] = "";
     size_t m = 0;
     for (int i = 0; i < n; i++)
         snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
                  names[i]);
-    if (cli_parse_name_list(list, &items, &m, err, sizeof err))
+    if (units_parse_name_list(list, &items, &m, err, sizeof err))
         return command_usage_error("overhead", "%s: %s", option, err);
     int rc = 0, seen[OVERHEAD_NCONSTRUCTS] = {0};
     *count = 0;
@@ -172,14 +174,14 @@ static int resolve_names(const char *option, const char *list, const char *const
         else if (!seen[k]++)
             idx[(*count)++] = k;
     }
-    cli_free_names(items, m);
+    units_free_names(items, m);
     return rc;
 }
 
 static int build_plan(const struct overhead_args *a, int cpus, struct overhead_plan *p) {
     static const char *const schedule_names[] = {"static", "dynamic", "guided"};
     const char *constructs[OVERHEAD_NCONSTRUCTS];
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     for (int i = 0; i < OVERHEAD_NCONSTRUCTS; i++)
         constructs[i] = overhead_construct_name(i);
     int rc = resolve_names("--construct",
@@ -190,11 +192,11 @@ static int build_plan(const struct overhead_args *a, int cpus, struct overhead_p
     if (!rc)
         rc = resolve_names("--schedule", a->schedules ? a->schedules : "static,dynamic,guided",
                            schedule_names, 3, p->schedules, &p->nschedules);
-    if (!rc && cli_parse_count_list(a->chunks ? a->chunks : "1,2,4,8,16,32,64,128", 1, 1 << 24,
-                                    &p->chunks, &p->nchunks, err, sizeof err))
+    if (!rc && units_parse_count_list(a->chunks ? a->chunks : "1,2,4,8,16,32,64,128", 1, 1 << 24,
+                                      &p->chunks, &p->nchunks, err, sizeof err))
         rc = command_usage_error("overhead", "--chunks: %s", err);
     if (!rc && a->threads &&
-        cli_parse_count_list(a->threads, 1, 4096, &p->threads, &p->nthreads, err, sizeof err))
+        units_parse_count_list(a->threads, 1, 4096, &p->threads, &p->nthreads, err, sizeof err))
         rc = command_usage_error("overhead", "--threads: %s", err);
     if (!rc && !a->threads && sweep_default_threads(cpus, &p->threads, &p->nthreads))
         rc = command_usage_error("overhead", "out of memory");
@@ -226,7 +228,7 @@ static void progress(FILE *f, size_t done, size_t total, const struct overhead_p
 static int measure_all(const struct overhead_plan *p, const struct overhead_settings *s, FILE *prog,
                        struct overhead_point *out) {
     size_t per = points_per_threads(p), n = 0;
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     for (size_t t = 0; t < p->nthreads; t++)
         for (int c = 0; c < p->nconstructs; c++) {
             int k = p->constructs[c], sched = k == OVERHEAD_SCHEDULE;
@@ -352,15 +354,15 @@ static int run_plan(const struct overhead_args *a, const struct overhead_plan *p
         fprintf(stderr, "ompsweep overhead: out of memory\n");
         return 1;
     }
-    context_measure_latency(ctx, 0);
+    latency_record(ctx, 0);
     if (measure_all(p, &s, a->quiet ? NULL : stderr, pts)) {
         free(pts);
         outfile_abort(csv);
         outfile_abort(json);
         return 1;
     }
-    context_measure_latency(ctx, 1);
-    context_warn_placement(stderr, "overhead", ctx);
+    latency_record(ctx, 1);
+    latency_warn_placement(stderr, "overhead", ctx);
     print_table(&s, a->delay_us, ns_per_step, pts, n);
     if (csv->f)
         write_csv(csv->f, pts, n);

@@ -1,7 +1,8 @@
 /* ompsweep run KERNEL [options]: a thread sweep (strong scaling, or weak with --weak). */
 #include "app/commands.h"
-
 #include "app/sweep_command.h"
+
+#include <stddef.h>
 
 static void run_usage(FILE *f) {
     fprintf(f, "usage: ompsweep run KERNEL [options]\n\n"
@@ -17,8 +18,15 @@ static void run_usage(FILE *f) {
                "2 a usage error.\n");
 }
 
+static const struct option_row run_rows[] = {
+    {"variant", 0, OPTION_TEXT, offsetof(struct run_args, variants), 0, 0},
+    {"ceilings", 0, OPTION_TEXT, offsetof(struct run_args, ceilings), 0, 0},
+    {"weak", 0, OPTION_FLAG, offsetof(struct run_args, weak), 0, 0},
+    {NULL, 0, OPTION_FLAG, 0, 0, 0},
+};
+
 static const struct run_mode run_mode = {
-    .command = "run", .study = "run", .options = RUN_OPT_WEAK, .usage = run_usage};
+    .command = "run", .study = "run", .rows = run_rows, .usage = run_usage};
 
 int cmd_run(int argc, char **argv, int full_argc, char **full_argv) {
     return run_command(&run_mode, argc, argv, full_argc, full_argv);

@@ -2,9 +2,11 @@
 
 #include "format/outfile.h"
 #include "format/units.h"
+#include "kernel.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 int command_usage_error(const char *command, const char *fmt, ...) {
     va_list ap;
@@ -18,7 +20,7 @@ int command_usage_error(const char *command, const char *fmt, ...) {
 
 int command_open_outputs(const char *command, const char *csv, const char *json,
                          struct outfile *csv_file, struct outfile *json_file) {
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     if (csv && outfile_open(csv_file, csv, err, sizeof err))
         return command_usage_error(command, "--csv: %s", err);
     if (json && outfile_open(json_file, json, err, sizeof err)) {
@@ -29,10 +31,30 @@ int command_open_outputs(const char *command, const char *csv, const char *json,
 }
 
 int command_commit_output(const char *command, struct outfile *o, const char *option) {
-    char err[CLI_ERRLEN];
+    char err[UNITS_ERRLEN];
     if (o->f && outfile_commit(o, err, sizeof err)) {
         fprintf(stderr, "ompsweep %s: %s: %s\n", command, option, err);
         return 1;
     }
     return 0;
+}
+
+int command_find_kernel(const char *command, const char *name, const struct kernel **k) {
+    *k = kernel_find(name);
+    if (*k)
+        return 0;
+    return command_usage_error(command, "unknown kernel '%s' ('ompsweep list' shows them)", name);
+}
+
+int command_find_variant(const char *command, const struct kernel *k, const char *name,
+                         const struct kernel_variant **v) {
+    *v = kernel_find_variant(k, name);
+    if (*v)
+        return 0;
+    char known[256] = "";
+    for (size_t i = 0; k->variants[i].name; i++)
+        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
+                 k->variants[i].name);
+    return command_usage_error(command, "--variant: '%s' is not a variant of %s (it has: %s)", name,
+                               k->name, known);
 }

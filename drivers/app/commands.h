@@ -10,7 +10,18 @@ enum { EXIT_USAGE = 2 };
 int command_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+struct kernel;
+struct kernel_variant;
 struct outfile;
+
+/* The kernel called name: 0, or EXIT_USAGE after "unknown kernel 'name' ('ompsweep list' shows
+ * them)". */
+int command_find_kernel(const char *command, const char *name, const struct kernel **k);
+
+/* The variant of k called name: 0, or EXIT_USAGE after "--variant: 'name' is not a variant of
+ * KERNEL (it has: ...)". */
+int command_find_variant(const char *command, const struct kernel *k, const char *name,
+                         const struct kernel_variant **v);
 
 /* Opens the --csv and --json files a command was given (NULL: not given) before it measures,
  * so a bad path fails first: 0, or EXIT_USAGE after a message (nothing is left open). */

@@ -3,6 +3,7 @@
 
 #include "machine/cache_override.h"
 #include "machine/context.h"
+#include "machine/pinning.h"
 #include "machine/ranks.h"
 
 #include <stdio.h>
@@ -26,18 +27,6 @@ static void usage(FILE *f) {
                "  ae FILE.tradb.. acoustic-emission features of every hit of tradb files\n"
                "  etl noise IN... add reproducible noise to audio files, in parallel\n\n"
                "'ompsweep COMMAND --help' describes each one.\n");
-}
-
-/* libgomp reads OMP_PROC_BIND and OMP_PLACES when it is loaded, before main: to pin threads
- * by default the process sets them and starts itself again, once. */
-static void pin_by_default(char **argv) {
-    if (getenv("OMPSWEEP_PINNED_BY_DEFAULT"))
-        return;
-    if (context_default_pinning() != 1)
-        return;
-    setenv("OMPSWEEP_PINNED_BY_DEFAULT", "1", 1);
-    execv("/proc/self/exe", argv);
-    /* Could not re-execute: carry on unpinned; the context records the binding in force. */
 }
 
 /* A wrong cache override would silently skew every map: refuse it before any command. */
@@ -108,7 +97,7 @@ int main(int argc, char **argv) {
                   {"etl", cmd_etl, 0}};
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
         if (strcmp(cmd, pinned[i].name) == 0) {
-            pin_by_default(argv); /* before MPI starts: it re-executes the process */
+            pinning_apply(argv); /* before MPI starts: it re-executes the process */
             if (ranks_init(&argc, &argv))
                 return 1;
             int rc = across_ranks_check(cmd, pinned[i].across_ranks);

@@ -1,43 +1,30 @@
-/* runcmd: the commands that measure a sweep of one kernel and write it (run, cachemap,
+/* sweep_command: the commands that measure a sweep of one kernel and write it (run, cachemap,
  * chunkmap). They share options, checks, outputs and the placement check; a mode supplies its
- * defaults (as option strings, so they go through the same parsing and checks as the user's)
- * and its own analysis of the measured points.
+ * own options, its defaults (as option strings, so they go through the same parsing and checks
+ * as the user's) and its own analysis of the measured points.
  * Errors: run_command returns the process exit code (0, 1 a failed run or mismatch, 2 usage).
  * Thread-safety: one command per process.
  */
-#ifndef OMPSWEEP_RUNCMD_H
-#define OMPSWEEP_RUNCMD_H
+#ifndef OMPSWEEP_SWEEP_COMMAND_H
+#define OMPSWEEP_SWEEP_COMMAND_H
 
-#include "engine/sweep.h"
+#include "app/sweep_plan.h"
 #include "format/json.h"
 #include "machine/context.h"
 
 #include <stdio.h>
 
-enum { RUN_MAX_PARAMS = 16, RUN_MAX_DEFAULTS = 6 };
-
-/* The options as given (NULL: not given). */
-struct run_args {
-    const char *variants, *threads, *schedules, *chunks, *sizes, *csv, *json, *ceilings;
-    const char *params[RUN_MAX_PARAMS];
-    int nparams, samples, quiet, weak;
-    double min_time;
-    unsigned long long seed;
-    long long ws_from, ws_to;      /* cachemap: working-set range in bytes (0: default) */
-    int per_octave;                /* cachemap: sizes per doubling of the working set   */
-    char *owned[RUN_MAX_DEFAULTS]; /* option strings a mode generated (freed at the end) */
-    int nowned;
-};
-
-enum run_option_flags {
-    RUN_OPT_WEAK = 1u,  /* --weak                           */
-    RUN_OPT_RANGE = 2u, /* --from, --to, --per-octave        */
+/* The shared options every sweep command takes (app/options.h): all of them. */
+enum {
+    RUN_COMMON_OPTIONS = COMMON_THREADS | COMMON_SCHEDULE | COMMON_CHUNK | COMMON_SIZE |
+                         COMMON_PARAM | COMMON_SAMPLES | COMMON_MIN_TIME | COMMON_SEED |
+                         COMMON_CSV | COMMON_JSON | COMMON_QUIET
 };
 
 struct run_mode {
-    const char *command; /* "run": in messages and usage */
-    const char *study;   /* recorded in the results */
-    unsigned options;    /* enum run_option_flags */
+    const char *command;           /* "run": in messages and usage                    */
+    const char *study;             /* recorded in the results                         */
+    const struct option_row *rows; /* its options beyond the shared ones (--variant...) */
     void (*usage)(FILE *f);
     /* Fill in what the user left out, as option strings (kept with run_args_own), given the
      * plan built from the user's options (its parameters parsed); the plan is then built

@@ -1,8 +1,7 @@
+/* cachemap: the working-set ladder of a cache map and the knees in its curves (see cachemap.h). */
 #include "engine/cachemap.h"
 
-#include "app/commands.h"
 #include "engine/knee.h"
-#include "format/units.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -62,14 +61,14 @@ int cachemap_ladder(const struct kernel *k, const double *params, double from, d
     return 0;
 }
 
-/* The first variant that is OpenMP without a library or nesting: the one caches show in. */
-static const struct kernel_variant *plain_variant(const struct kernel *k) {
+const struct kernel_variant *cachemap_variant(const struct kernel *k) {
     for (size_t i = 1; k->variants[i].name; i++)
         if (!(k->variants[i].flags & (VARIANT_SERIAL | VARIANT_LIBRARY | VARIANT_NESTED)))
             return &k->variants[i];
     return &k->variants[0];
 }
 
+/* 1/8 of L1, or 4 KiB when L1 is unknown or small. */
 static double default_from(const struct context *ctx) {
     for (int i = 0; i < ctx->ncaches; i++)
         if (ctx->caches[i].level == 1 && ctx->caches[i].size_bytes >= 8192)
@@ -91,60 +90,10 @@ static double default_to(const struct context *ctx) {
     return to;
 }
 
-static char *sizes_string(const long long *sizes, size_t n) {
-    char *s = malloc(n * 24 + 1);
-    size_t used = 0;
-    for (size_t i = 0; s && i < n; i++)
-        used += (size_t)sprintf(s + used, "%s%lld", i ? "," : "", sizes[i]);
-    return s;
+void cachemap_default_range(const struct context *ctx, double *from, double *to) {
+    *from = default_from(ctx);
+    *to = default_to(ctx);
 }
-
-int cachemap_defaults(const struct kernel *k, const struct context *ctx,
-                      const struct sweep_plan *plan, struct run_args *a) {
-    struct kernel_work w;
-    k->work((size_t)k->default_size, plan->params, &w);
-    if (!(w.bytes >= 0.01 * w.items) || !(w.working_set > 0))
-        return command_usage_error("cachemap",
-                                   "%s moves next to no memory, so it has no cache map (try "
-                                   "stream_triad, stream_read or dot)",
-                                   k->name);
-    if (!a->variants && !run_args_own(a, strdup(plain_variant(k)->name)))
-        return command_usage_error("cachemap", "out of memory");
-    if (!a->variants)
-        a->variants = a->owned[a->nowned - 1];
-    if (!a->threads) {
-        char buf[32];
-        int cpus = ctx->allowed_cpus > 1 ? ctx->allowed_cpus : 1;
-        snprintf(buf, sizeof buf, cpus > 1 ? "1,%d" : "1", cpus);
-        if (!(a->threads = run_args_own(a, strdup(buf))))
-            return command_usage_error("cachemap", "out of memory");
-    }
-    if (a->sizes)
-        return 0;
-    double from = a->ws_from > 0 ? (double)a->ws_from : default_from(ctx);
-    double to = a->ws_to > 0 ? (double)a->ws_to : default_to(ctx);
-    if (from >= to)
-        return command_usage_error("cachemap", "--from (%.0f bytes) must be below --to (%.0f)",
-                                   from, to);
-    long long *sizes;
-    size_t n;
-    if (cachemap_ladder(k, plan->params, from, to, a->per_octave > 0 ? a->per_octave : 3, &sizes,
-                        &n))
-        return command_usage_error("cachemap",
-                                   "no size of %s has a working set in %.0f..%.0f "
-                                   "bytes",
-                                   k->name, from, to);
-    a->sizes = run_args_own(a, sizes_string(sizes, n));
-    free(sizes);
-    return a->sizes ? 0 : command_usage_error("cachemap", "out of memory");
-}
-
-struct knee_row {
-    const struct kernel_variant *variant;
-    int threads, level;
-    double reported;
-    struct knee k;
-};
 
 /* The curve of one variant at one thread count: working sets ascending, GB/s. */
 static size_t curve(const struct sweep_result *res, const struct kernel_variant *v, int threads,
@@ -179,11 +128,8 @@ static int first_curve_point(const struct sweep_result *res, size_t i) {
     return 1;
 }
 
-/* Knees of every curve, the reference's included: its serial loop pays no OpenMP overhead,
- * so at small working sets it shows the L1 plateau that a parallel region's cost can hide. */
-static size_t compute_knees(const struct sweep_plan *plan, const struct sweep_result *res,
-                            const struct context *ctx, struct knee_row **rows) {
-    (void)plan;
+size_t cachemap_knees(const struct sweep_result *res, const struct context *ctx,
+                      struct cachemap_knee **rows) {
     size_t nrows = 0, cap = res->npoints * CONTEXT_MAX_CACHES;
     double *ws = malloc(res->npoints * sizeof *ws), *tp = malloc(res->npoints * sizeof *tp);
     *rows = calloc(cap ? cap : 1, sizeof **rows);
@@ -209,75 +155,9 @@ static size_t compute_knees(const struct sweep_plan *plan, const struct sweep_re
             continue;
         for (size_t l = 0; l < nl; l++)
             (*rows)[nrows++] =
-                (struct knee_row){p->variant, p->threads, level[l], reported[l], knees[l]};
+                (struct cachemap_knee){p->variant, p->threads, level[l], reported[l], knees[l]};
     }
     free(ws);
     free(tp);
     return nrows;
-}
-
-void cachemap_print_knees(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
-                          const struct context *ctx) {
-    struct knee_row *rows;
-    size_t n = compute_knees(plan, res, ctx, &rows);
-    fprintf(f,
-            "\ncache knees of %s: where GB/s falls halfway (geometric mean) from the plateau "
-            "inside a level to the one beyond it\n",
-            plan->kernel->name);
-    if (ctx->caches_override[0])
-        fprintf(f, "(cache sizes from OMPSWEEP_CACHES=%s)\n", ctx->caches_override);
-    fprintf(f, "%-12s %7s %5s %11s %11s %11s %7s %12s %12s\n", "variant", "threads", "level",
-            "reported", "capacity", "measured", "ratio", "inside GB/s", "beyond GB/s");
-    for (size_t i = 0; i < n; i++) {
-        const struct knee_row *r = &rows[i];
-        char rep[32], cap[32], meas[32], ratio[16];
-        cli_format_bytes(r->reported, rep, sizeof rep);
-        cli_format_bytes(r->k.capacity_bytes, cap, sizeof cap);
-        cli_format_bytes(r->k.measured_bytes, meas, sizeof meas);
-        if (r->k.found)
-            snprintf(ratio, sizeof ratio, "%.2f", r->k.ratio);
-        else
-            snprintf(ratio, sizeof ratio, "none");
-        fprintf(f, "%-12s %7d %4s%d %11s %11s %11s %7s %12.4g %12.4g\n", r->variant->name,
-                r->threads, "L", r->level, rep, cap, meas, ratio, r->k.inside, r->k.outside);
-    }
-    if (n == 0)
-        fprintf(f, "(no cache levels known, or too few points: no knees)\n");
-    for (size_t i = 0; i < n; i++)
-        if (rows[i].k.found && (rows[i].k.ratio < 0.5 || rows[i].k.ratio > 2.0)) {
-            fprintf(f,
-                    "note: a knee more than 2x away from the reported size: a VM or container "
-                    "may report its host's cache, or share it; OMPSWEEP_CACHES=L%d=SIZE sets "
-                    "the size to use\n",
-                    rows[i].level);
-            break;
-        }
-    fprintf(f,
-            "capacity: the level's size times the instances the threads' cores use; 'none': "
-            "no drop of %.0f%% or more measured beyond it\n",
-            100.0 * KNEE_MIN_DROP);
-    free(rows);
-}
-
-void cachemap_write_knees(struct json_writer *w, const struct sweep_plan *plan,
-                          const struct sweep_result *res, const struct context *ctx) {
-    struct knee_row *rows;
-    size_t n = compute_knees(plan, res, ctx, &rows);
-    json_array_begin(w, "knees");
-    for (size_t i = 0; i < n; i++) {
-        const struct knee_row *r = &rows[i];
-        json_object_begin(w, NULL);
-        json_string(w, "variant", r->variant->name);
-        json_integer(w, "threads", r->threads);
-        json_integer(w, "level", r->level);
-        json_number(w, "reported_bytes", r->reported);
-        json_number(w, "capacity_bytes", r->k.capacity_bytes);
-        json_number(w, "measured_bytes", r->k.measured_bytes);
-        json_number(w, "ratio", r->k.ratio);
-        json_number(w, "inside_gbytes_per_s", r->k.inside);
-        json_number(w, "outside_gbytes_per_s", r->k.outside);
-        json_object_end(w);
-    }
-    json_array_end(w);
-    free(rows);
 }

@@ -4,16 +4,15 @@
  * vectors), STREAM triad bandwidth (stream_triad) and read bandwidth (stream_read), each the
  * best over the kernel's parallel variants (e.g. ordinary and non-temporal stores) and a list
  * of thread counts, with the 1-thread value beside it. `ompsweep ceilings`
- * measures and stores them; `ompsweep run --ceilings FILE` loads them, adds them to the result
- * and reports each point as a fraction of them (the roofline).
+ * measures and stores them (output/ceilings_file.h); `ompsweep run --ceilings FILE` loads
+ * them, adds them to the result and reports each point as a fraction of them (the roofline).
  * Units: GFLOP/s, GB/s (10^9 bytes per second). Errors: -1 with a message in err.
  * Thread-safety: ceilings_measure runs sweeps (it sets OpenMP ICVs): main thread only.
  */
 #ifndef OMPSWEEP_CEILINGS_H
 #define OMPSWEEP_CEILINGS_H
 
-#include "format/json.h"
-
+#include <stddef.h>
 #include <stdio.h>
 
 struct ceiling {
@@ -46,14 +45,5 @@ long long ceilings_stream_elements(long long llc_total_bytes, long long memory_b
 
 int ceilings_measure(const struct ceilings_settings *s, struct ceilings *c, char *err,
                      size_t errlen);
-
-/* The object written under key "ceilings" (inside an object). */
-void ceilings_write_json(struct json_writer *w, const struct ceilings *c);
-
-/* Reads the "ceilings" object of a file written by `ompsweep ceilings --json`. */
-int ceilings_load(const char *path, struct ceilings *c, char *err, size_t errlen);
-
-/* The same from a string (what ceilings_load does after reading the file). */
-int ceilings_parse(const char *text, struct ceilings *c, char *err, size_t errlen);
 
 #endif

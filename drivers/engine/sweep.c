@@ -1,7 +1,9 @@
 #include "engine/sweep.h"
 
 #include "engine/measure.h"
+#include "machine/affinity.h"
 #include "machine/context.h"
+#include "machine/rank_places.h"
 #include "machine/ranks.h"
 
 #include <errno.h>
@@ -201,7 +203,7 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    context_thread_cpus(ps->threads, pt->cpus);
+    affinity_thread_cpus(ps->threads, pt->cpus);
     void *state = NULL;
     if (setup_point(plan, ps, &state, err, errlen))
         return -1;
@@ -240,7 +242,7 @@ static void report_progress(const struct sweep_plan *plan, size_t done, size_t t
         return;
     char chunk[32] = "-";
     if (pt->chunk_index >= 0)
-        cli_format_chunk(&plan->chunks[pt->chunk_index], chunk, sizeof chunk);
+        units_format_chunk(&plan->chunks[pt->chunk_index], chunk, sizeof chunk);
     fprintf(
         plan->progress, "[%zu/%zu] %s/%s size=%lld threads=%d schedule=%s chunk=%s: %.4g ms%s%s\n",
         done, total, plan->kernel->name, pt->variant->name, pt->size, pt->threads,

@@ -19,14 +19,15 @@
 #ifndef OMPSWEEP_SWEEP_H
 #define OMPSWEEP_SWEEP_H
 
-#include "engine/ceilings.h"
 #include "engine/stats.h"
 #include "format/units.h"
 #include "kernel.h"
-#include "machine/rank_places.h"
 
 #include <omp.h>
 #include <stdio.h>
+
+struct ceilings;    /* engine/ceilings.h: carried for the writers, unused by the sweep */
+struct rank_places; /* machine/rank_places.h */
 
 enum sweep_schedule { SCHED_STATIC, SCHED_DYNAMIC, SCHED_GUIDED };
 

@@ -49,8 +49,8 @@ static int parse_scaled(const char *s, const char *const *suffixes, const long l
 static const char *const count_suffixes[] = {"k", "K", "M", "G", NULL};
 static const long long count_mult[] = {1000, 1000, 1000000, 1000000000};
 
-int cli_parse_count(const char *s, long long min, long long max, long long *out, char *err,
-                    size_t errlen) {
+int units_parse_count(const char *s, long long min, long long max, long long *out, char *err,
+                      size_t errlen) {
     long long v;
     if (parse_scaled(s, count_suffixes, count_mult, &v))
         return fail(err, errlen, "'%s' is not a whole number (suffixes k, M, G allowed)", s);
@@ -97,13 +97,13 @@ static int parse_range_item(char *item, long long min, long long max, long long 
     if (dash == item)
         return fail(err, errlen, "'%s' is negative: counts start at %lld", item, min);
     if (!dash) {
-        if (cli_parse_count(item, min, max, &lo, err, errlen))
+        if (units_parse_count(item, min, max, &lo, err, errlen))
             return -1;
         return append(v, n, cap, lo) ? fail(err, errlen, "list too long") : 0;
     }
     *dash = '\0';
-    if (cli_parse_count(item, min, max, &lo, err, errlen) ||
-        cli_parse_count(dash + 1, min, max, &hi, err, errlen))
+    if (units_parse_count(item, min, max, &lo, err, errlen) ||
+        units_parse_count(dash + 1, min, max, &hi, err, errlen))
         return -1;
     if (hi < lo)
         return fail(err, errlen, "range %lld-%lld runs backwards", lo, hi);
@@ -115,8 +115,8 @@ static int parse_range_item(char *item, long long min, long long max, long long 
     return 0;
 }
 
-int cli_parse_count_list(const char *s, long long min, long long max, long long **out, size_t *n,
-                         char *err, size_t errlen) {
+int units_parse_count_list(const char *s, long long min, long long max, long long **out, size_t *n,
+                           char *err, size_t errlen) {
     *out = NULL;
     *n = 0;
     if (!s || !*s)
@@ -166,8 +166,8 @@ static int parse_chunk(const char *item, struct chunk_spec *c, char *err, size_t
     return 0;
 }
 
-int cli_parse_chunk_list(const char *s, struct chunk_spec **out, size_t *n, char *err,
-                         size_t errlen) {
+int units_parse_chunk_list(const char *s, struct chunk_spec **out, size_t *n, char *err,
+                           size_t errlen) {
     *out = NULL;
     *n = 0;
     if (!s || !*s)
@@ -197,14 +197,14 @@ int cli_parse_chunk_list(const char *s, struct chunk_spec **out, size_t *n, char
     return 0;
 }
 
-void cli_free_names(char **names, size_t n) {
+void units_free_names(char **names, size_t n) {
     for (size_t i = 0; names && i < n; i++)
         free(names[i]);
     free(names);
 }
 
-int cli_parse_bytes(const char *s, long long min, long long max, long long *out, char *err,
-                    size_t errlen) {
+int units_parse_bytes(const char *s, long long min, long long max, long long *out, char *err,
+                      size_t errlen) {
     long long v;
     if (parse_scaled(s, byte_suffixes, byte_mult, &v))
         return fail(err, errlen, "'%s' is not a size in bytes (e.g. 4096, 64K, 2M, 1G)", s);
@@ -214,7 +214,7 @@ int cli_parse_bytes(const char *s, long long min, long long max, long long *out,
     return 0;
 }
 
-int cli_parse_name_list(const char *s, char ***out, size_t *n, char *err, size_t errlen) {
+int units_parse_name_list(const char *s, char ***out, size_t *n, char *err, size_t errlen) {
     *out = NULL;
     *n = 0;
     if (!s || !*s)
@@ -234,7 +234,7 @@ int cli_parse_name_list(const char *s, char ***out, size_t *n, char *err, size_t
     }
     free(copy);
     if (rc) {
-        cli_free_names(names, count);
+        units_free_names(names, count);
         return -1;
     }
     *out = names;
@@ -242,7 +242,7 @@ int cli_parse_name_list(const char *s, char ***out, size_t *n, char *err, size_t
     return 0;
 }
 
-int cli_parse_seconds(const char *s, double *out, char *err, size_t errlen) {
+int units_parse_seconds(const char *s, double *out, char *err, size_t errlen) {
     char *end;
     errno = 0;
     double v = s ? strtod(s, &end) : 0.0;
@@ -258,7 +258,7 @@ int cli_parse_seconds(const char *s, double *out, char *err, size_t errlen) {
     return 0;
 }
 
-int cli_parse_real(const char *s, double min, double max, double *out, char *err, size_t errlen) {
+int units_parse_real(const char *s, double min, double max, double *out, char *err, size_t errlen) {
     char *end;
     errno = 0;
     double v = s && !isspace((unsigned char)*s) ? strtod(s, &end) : 0.0;
@@ -275,7 +275,7 @@ int cli_parse_real(const char *s, double min, double max, double *out, char *err
     return 0;
 }
 
-const char *cli_format_chunk(const struct chunk_spec *c, char *buf, size_t len) {
+const char *units_format_chunk(const struct chunk_spec *c, char *buf, size_t len) {
     if (c->kind == CHUNK_ALL)
         snprintf(buf, len, "all");
     else if (c->kind == CHUNK_COUNT)
@@ -289,7 +289,7 @@ const char *cli_format_chunk(const struct chunk_spec *c, char *buf, size_t len) 
     return buf;
 }
 
-const char *cli_format_bytes(double bytes, char *buf, size_t len) {
+const char *units_format_bytes(double bytes, char *buf, size_t len) {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
     if (!isfinite(bytes)) {
         snprintf(buf, len, "-");

@@ -1,13 +1,79 @@
+/* affinity: the CPUs this process may use and where its threads run (see affinity.h). */
 #include "machine/affinity.h"
 
-#include "machine/context.h"
-
+#include <errno.h>
 #include <hwloc.h>
 #include <omp.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int affinity_core_of_cpu(int cpu) {
+/* The calling thread's affinity mask, grown past CPU_SETSIZE when the kernel knows more CPUs. */
+static cpu_set_t *thread_mask(int *ncpus) {
+    for (int n = CPU_SETSIZE; n <= (1 << 20); n *= 2) {
+        cpu_set_t *set = CPU_ALLOC(n);
+        if (!set)
+            return NULL;
+        if (sched_getaffinity(0, CPU_ALLOC_SIZE(n), set) == 0) {
+            *ncpus = n;
+            return set;
+        }
+        CPU_FREE(set);
+        if (errno != EINVAL)
+            return NULL;
+    }
+    return NULL;
+}
+
+static void add_place_cpus(cpu_set_t *set, int ncpus) {
+    size_t size = CPU_ALLOC_SIZE(ncpus);
+    for (int p = 0; p < omp_get_num_places(); p++) {
+        int n = omp_get_place_num_procs(p);
+        int *ids = n > 0 ? malloc((size_t)n * sizeof *ids) : NULL;
+        if (!ids)
+            continue;
+        omp_get_place_proc_ids(p, ids);
+        for (int i = 0; i < n; i++)
+            if (ids[i] >= 0 && ids[i] < ncpus)
+                CPU_SET_S(ids[i], size, set);
+        free(ids);
+    }
+}
+
+int affinity_allowed_cpus(int *cpus, int max) {
+    int ncpus, count = 0;
+    cpu_set_t *set = thread_mask(&ncpus);
+    if (!set)
+        return -1;
+    add_place_cpus(set, ncpus);
+    for (int c = 0; c < ncpus; c++) {
+        if (!CPU_ISSET_S(c, CPU_ALLOC_SIZE(ncpus), set))
+            continue;
+        if (count < max)
+            cpus[count] = c;
+        count++;
+    }
+    CPU_FREE(set);
+    return count;
+}
+
+int affinity_thread_cpus(int n, int *cpus) {
+    if (n < 1 || !cpus)
+        return -1;
+    for (int i = 0; i < n; i++)
+        cpus[i] = -1;
+#pragma omp parallel num_threads(n)
+    {
+        int t = omp_get_thread_num();
+        if (t < n)
+            cpus[t] = sched_getcpu();
+    }
+    return 0;
+}
+
+/* The core (hwloc logical index) of the CPU with this operating-system index, -1 unknown. */
+static int core_of_cpu(int cpu) {
     static hwloc_topology_t topo;
     static int loaded = -1;
     if (loaded < 0) {
@@ -28,80 +94,12 @@ void affinity_thread_map(char *buf, size_t len, int *threads) {
     size_t used = 0;
     buf[0] = '\0';
     *threads = n;
-    if (!cpus || context_thread_cpus(n, cpus) != 0) {
+    if (!cpus || affinity_thread_cpus(n, cpus) != 0) {
         free(cpus);
         return;
     }
     for (int t = 0; t < n && used + 24 < len; t++)
         used += (size_t)snprintf(buf + used, len - used, "%s%d/%d", t ? "," : "", cpus[t],
-                                 affinity_core_of_cpu(cpus[t]));
+                                 core_of_cpu(cpus[t]));
     free(cpus);
-}
-
-struct seat {
-    int rank, thread, cpu, core;
-};
-
-/* Every (rank, thread) with its CPU and core, in rank and thread order. */
-static struct seat *seats_of(const struct rank_places *p, int *n) {
-    int total = 0;
-    for (int r = 0; r < p->count; r++)
-        total += p->place[r].threads;
-    struct seat *s = calloc((size_t)(total ? total : 1), sizeof *s);
-    *n = 0;
-    for (int r = 0; s && r < p->count; r++) {
-        const char *t = p->place[r].thread_cpus;
-        for (int th = 0; *t && *n < total; th++) {
-            int used;
-            struct seat *x = &s[*n];
-            if (sscanf(t, "%d/%d%n", &x->cpu, &x->core, &used) != 2)
-                break;
-            x->rank = r;
-            x->thread = th;
-            (*n)++;
-            t += used + (t[used] == ',');
-        }
-    }
-    return s;
-}
-
-int affinity_print(FILE *f, const struct rank_places *p) {
-    int n = 0, shared = 0;
-    struct seat *s = seats_of(p, &n);
-    for (int r = 0; r < p->count; r++) {
-        fprintf(f, "rank %d on %s, may use CPUs %s (%d):", r, p->place[r].host,
-                p->place[r].cpus[0] ? p->place[r].cpus : "?", p->place[r].ncpus);
-        for (int i = 0; s && i < n; i++)
-            if (s[i].rank == r)
-                fprintf(f, " t%d->cpu %d (core %d)", s[i].thread, s[i].cpu, s[i].core);
-        fputc('\n', f);
-    }
-    /* A core is shared when a later seat on the same host has it too; each core is named once,
-     * at its first seat. */
-    for (int i = 0; s && i < n; i++) {
-        if (s[i].cpu < 0)
-            continue;
-        int first = 1, others = 0, same_cpu = 0;
-        for (int j = 0; j < i && first; j++)
-            first = !(s[j].core == s[i].core && s[j].cpu >= 0 &&
-                      strcmp(p->place[s[j].rank].host, p->place[s[i].rank].host) == 0 &&
-                      (s[i].core >= 0 || s[j].cpu == s[i].cpu));
-        for (int j = i + 1; first && j < n; j++)
-            if (s[j].cpu >= 0 && strcmp(p->place[s[j].rank].host, p->place[s[i].rank].host) == 0 &&
-                (s[i].core >= 0 ? s[j].core == s[i].core : s[j].cpu == s[i].cpu)) {
-                others++;
-                same_cpu |= s[j].cpu == s[i].cpu;
-            }
-        if (!first || !others)
-            continue;
-        shared++;
-        fprintf(f, "warning: %d threads share core %d of %s (rank %d thread %d and %d more)%s\n",
-                others + 1, s[i].core, p->place[s[i].rank].host, s[i].rank, s[i].thread, others,
-                same_cpu ? ": on the same CPU, they take turns" : ": hardware threads (SMT)");
-    }
-    if (p->overlapping)
-        fprintf(f, "warning: ranks on one host may use the same CPUs: bind each rank to its own "
-                   "cores (mpirun --map-by slot:PE=N --bind-to core, srun --cpu-bind=cores)\n");
-    free(s);
-    return shared;
 }

@@ -1,7 +1,7 @@
-/* context: machine, build and environment description of a run (see context.h). */
+/* context: what machine, build and environment a run happens in, probed (see context.h). */
 #include "machine/context.h"
-#include "machine/rank_places.h"
-#include "machine/ranks.h"
+
+#include "machine/affinity.h"
 
 #include <hwloc.h>
 #include <math.h>
@@ -16,10 +16,6 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
-
-#include "format/units.h"
-#include "machine/cache_override.h"
-#include "machine/latency.h"
 
 #if HWLOC_API_VERSION < 0x00020000
 #error "ompsweep needs hwloc 2.x"
@@ -484,8 +480,38 @@ static void collect_job(struct context *ctx) {
         ctx->mpi_rank = parse_rank(getenv(rank_vars[i]));
 }
 
-/* ---- public ---------------------------------------------------------------------------- */
+/* ---- the caches in force ------------------------------------------------------------------ */
 
+static int by_level(const void *a, const void *b) {
+    return ((const struct cache_level *)a)->level - ((const struct cache_level *)b)->level;
+}
+
+void context_override_caches(struct context *ctx, const char *spec, const struct cache_size *sizes,
+                             int n) {
+    memcpy(ctx->caches_detected, ctx->caches, sizeof ctx->caches);
+    ctx->ncaches_detected = ctx->ncaches;
+    set_string(ctx->caches_override, sizeof ctx->caches_override, spec);
+    for (int i = 0; i < n; i++) {
+        struct cache_level *c = NULL;
+        for (int j = 0; j < ctx->ncaches && !c; j++)
+            if (ctx->caches[j].level == sizes[i].level)
+                c = &ctx->caches[j];
+        if (!c && ctx->ncaches < CONTEXT_MAX_CACHES) {
+            c = &ctx->caches[ctx->ncaches++];
+            memset(c, 0, sizeof *c);
+            c->level = sizes[i].level;
+            set_string(c->type, sizeof c->type, "unified");
+            c->line_bytes = 64;
+            c->instances = ctx->packages > 0 ? ctx->packages : 1;
+            c->shared_by_cpus = ctx->logical_cpus / c->instances;
+        }
+        if (c)
+            c->size_bytes = sizes[i].size_bytes;
+    }
+    qsort(ctx->caches, (size_t)ctx->ncaches, sizeof ctx->caches[0], by_level);
+}
+
+/* OMPSWEEP_CACHES, when it parses (main() refuses every command when it does not). */
 static void apply_cache_override(struct context *ctx) {
     const char *spec = getenv(CACHE_OVERRIDE_ENV);
     struct cache_size sizes[CONTEXT_MAX_CACHES];
@@ -493,7 +519,7 @@ static void apply_cache_override(struct context *ctx) {
     char err[256];
     if (spec && *spec &&
         cache_override_parse(spec, sizes, CONTEXT_MAX_CACHES, &n, err, sizeof err) == 0)
-        cache_override_apply(ctx, spec, sizes, n);
+        context_override_caches(ctx, spec, sizes, n);
 }
 
 int context_collect(struct context *ctx, int argc, char **argv) {
@@ -511,7 +537,7 @@ int context_collect(struct context *ctx, int argc, char **argv) {
     collect_topology(ctx);
     topology_fallbacks(ctx);
     apply_cache_override(ctx);
-    allowed = latency_allowed_cpus(NULL, 0);
+    allowed = affinity_allowed_cpus(NULL, 0);
     ctx->allowed_cpus = allowed > 0 ? allowed : 0;
     collect_build(ctx);
     collect_openmp(ctx);
@@ -521,19 +547,7 @@ int context_collect(struct context *ctx, int argc, char **argv) {
     return 0;
 }
 
-int context_placement_changed(const struct context *ctx) {
-    double a = ctx->latency_start_ns, b = ctx->latency_end_ns;
-    return isfinite(a) && isfinite(b) && (a > 1.5 * b || b > 1.5 * a);
-}
-
-void context_warn_placement(FILE *f, const char *command, const struct context *ctx) {
-    if (context_placement_changed(ctx))
-        fprintf(f,
-                "ompsweep %s: warning: core-to-core latency changed during the run (%.0f ns -> "
-                "%.0f ns): the host moved the CPUs; multi-thread figures may mix two "
-                "placements\n",
-                command, ctx->latency_start_ns, ctx->latency_end_ns);
-}
+/* ---- queries ------------------------------------------------------------------------------ */
 
 long long context_last_level_cache_bytes(const struct context *ctx) {
     long long largest = 0;
@@ -541,219 +555,6 @@ long long context_last_level_cache_bytes(const struct context *ctx) {
         if (ctx->caches[i].size_bytes > largest)
             largest = ctx->caches[i].size_bytes;
     return largest;
-}
-
-/* Absent values are null rather than "" or -1, so readers need no sentinels. */
-static void write_optional_string(struct json_writer *w, const char *key, const char *value) {
-    json_string(w, key, value[0] ? value : NULL);
-}
-
-static void write_optional_int(struct json_writer *w, const char *key, int value) {
-    if (value >= 0)
-        json_integer(w, key, value);
-    else
-        json_null(w, key);
-}
-
-static void write_caches_json(struct json_writer *w, const char *key,
-                              const struct cache_level *caches, int n) {
-    json_array_begin(w, key);
-    for (int i = 0; i < n; i++) {
-        const struct cache_level *c = &caches[i];
-        json_object_begin(w, NULL);
-        json_integer(w, "level", c->level);
-        json_string(w, "type", c->type);
-        json_integer(w, "size_bytes", c->size_bytes);
-        json_integer(w, "line_bytes", c->line_bytes);
-        json_integer(w, "shared_by_cpus", c->shared_by_cpus);
-        json_integer(w, "instances", c->instances);
-        json_object_end(w);
-    }
-    json_array_end(w);
-}
-
-void context_write_json(struct json_writer *w, const struct context *ctx) {
-    json_object_begin(w, "context");
-    json_string(w, "date", ctx->date);
-    json_string(w, "host", ctx->host);
-    json_string(w, "cpu_model", ctx->cpu_model);
-    json_integer(w, "logical_cpus", ctx->logical_cpus);
-    json_integer(w, "cores", ctx->cores);
-    json_integer(w, "packages", ctx->packages);
-    json_integer(w, "numa_nodes", ctx->numa_nodes);
-    json_integer(w, "allowed_cpus", ctx->allowed_cpus);
-    write_caches_json(w, "caches", ctx->caches, ctx->ncaches);
-    if (ctx->caches_override[0]) {
-        json_string(w, "caches_override", ctx->caches_override);
-        write_caches_json(w, "caches_detected", ctx->caches_detected, ctx->ncaches_detected);
-    }
-    json_integer(w, "memory_bytes", ctx->memory_bytes);
-    write_optional_string(w, "hypervisor", ctx->hypervisor);
-    json_string(w, "thp", ctx->thp);
-    json_string(w, "compiler", ctx->compiler);
-    json_string(w, "cflags", ctx->cflags);
-    json_string(w, "git_revision", ctx->git_revision);
-    json_string(w, "version", ctx->version);
-    json_integer(w, "openmp_version", ctx->openmp_version);
-    json_string(w, "openmp_runtime", ctx->openmp_runtime);
-    json_integer(w, "omp_max_threads", ctx->omp_max_threads);
-    json_string(w, "omp_proc_bind", ctx->omp_proc_bind);
-    json_integer(w, "omp_num_places", ctx->omp_num_places);
-    json_string(w, "omp_env", ctx->omp_env);
-    json_string(w, "openblas_config", ctx->openblas_config);
-    json_integer(w, "openblas_threads", ctx->openblas_threads);
-    json_string(w, "hwloc_version", ctx->hwloc_version);
-    json_string(w, "command_line", ctx->command_line);
-    write_optional_string(w, "slurm_job_id", ctx->slurm_job_id);
-    write_optional_string(w, "slurm_array_task_id", ctx->slurm_array_task_id);
-    write_optional_int(w, "mpi_rank", ctx->mpi_rank);
-    json_string(w, "mpi_library", ranks_library());
-    json_integer(w, "mpi_ranks", ctx->places ? ctx->places->count : 1);
-    if (ctx->places)
-        rank_places_write_json(w, ctx->places);
-    json_number(w, "latency_start_ns", ctx->latency_start_ns);
-    json_number(w, "latency_end_ns", ctx->latency_end_ns);
-    write_optional_int(w, "latency_cpu_a", ctx->latency_cpu_a);
-    write_optional_int(w, "latency_cpu_b", ctx->latency_cpu_b);
-    json_object_end(w);
-}
-
-static void cache_scope(const struct context *ctx, const struct cache_level *c, char *buf,
-                        size_t cap) {
-    int per_core = ctx->cores > 0 ? ctx->logical_cpus / ctx->cores : 0;
-    int per_package = ctx->packages > 0 ? ctx->logical_cpus / ctx->packages : 0;
-    if (c->shared_by_cpus > 0 && c->shared_by_cpus == per_core)
-        snprintf(buf, cap, "per core");
-    else if (c->shared_by_cpus > 0 && c->shared_by_cpus == per_package)
-        snprintf(buf, cap, "per package");
-    else if (c->shared_by_cpus == 1)
-        snprintf(buf, cap, "per CPU");
-    else
-        snprintf(buf, cap, "shared by %d CPUs", c->shared_by_cpus);
-}
-
-#define PRINT_KEY_WIDTH 23
-
-static void print_line(FILE *f, const char *key, const char *value) {
-    fprintf(f, "%s:%*s%s\n", key, (int)(PRINT_KEY_WIDTH - strlen(key)), "", value);
-}
-
-static void print_int(FILE *f, const char *key, long long value) {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lld", value);
-    print_line(f, key, buf);
-}
-
-static void print_caches(FILE *f, const struct context *ctx) {
-    for (int i = 0; i < ctx->ncaches; i++) {
-        const struct cache_level *c = &ctx->caches[i];
-        char key[32], size[32], scope[48], value[128];
-        snprintf(key, sizeof key, "L%d %s", c->level, c->type);
-        cli_format_bytes((double)c->size_bytes, size, sizeof size);
-        cache_scope(ctx, c, scope, sizeof scope);
-        snprintf(value, sizeof value, "%s x %d (%s)", size, c->instances, scope);
-        print_line(f, key, value);
-    }
-}
-
-/* `ompsweep info` measures once; a run measures at both ends so placement drift shows. */
-static void print_latency(FILE *f, const struct context *ctx) {
-    char value[160];
-    int n;
-    if (isnan(ctx->latency_start_ns) && isnan(ctx->latency_end_ns))
-        return;
-    n = snprintf(value, sizeof value, "CPU %d <-> %d:", ctx->latency_cpu_a, ctx->latency_cpu_b);
-    if (!isnan(ctx->latency_start_ns))
-        n += snprintf(value + n, sizeof value - (size_t)n, " %.1f ns", ctx->latency_start_ns);
-    if (!isnan(ctx->latency_end_ns))
-        snprintf(value + n, sizeof value - (size_t)n, " %s%.1f ns at the end",
-                 isnan(ctx->latency_start_ns) ? "" : "at the start, ", ctx->latency_end_ns);
-    print_line(f, "core-to-core latency", value);
-}
-
-static void print_machine(FILE *f, const struct context *ctx) {
-    char buf[64];
-    print_line(f, "date", ctx->date);
-    print_line(f, "host", ctx->host);
-    print_line(f, "cpu model", ctx->cpu_model);
-    print_int(f, "logical cpus", ctx->logical_cpus);
-    print_int(f, "cores", ctx->cores);
-    print_int(f, "packages", ctx->packages);
-    print_int(f, "numa nodes", ctx->numa_nodes);
-    print_int(f, "allowed cpus", ctx->allowed_cpus);
-    print_caches(f, ctx);
-    if (ctx->caches_override[0])
-        print_line(f, "caches",
-                   "sizes from " CACHE_OVERRIDE_ENV " (hwloc's are in the JSON "
-                   "context as caches_detected)");
-    cli_format_bytes((double)ctx->memory_bytes, buf, sizeof buf);
-    print_line(f, "memory", buf);
-    print_line(f, "hypervisor", ctx->hypervisor[0] ? ctx->hypervisor : "none");
-    print_line(f, "transparent hugepages", ctx->thp);
-    print_latency(f, ctx);
-}
-
-static void print_software(FILE *f, const struct context *ctx) {
-    char buf[96];
-    print_line(f, "ompsweep", ctx->version);
-    print_line(f, "git revision", ctx->git_revision);
-    print_line(f, "compiler", ctx->compiler);
-    print_line(f, "cflags", ctx->cflags);
-    snprintf(buf, sizeof buf, "%d (%s)", ctx->openmp_version, ctx->openmp_runtime);
-    print_line(f, "openmp", buf);
-    print_int(f, "omp max threads", ctx->omp_max_threads);
-    print_line(f, "omp proc bind", ctx->omp_proc_bind);
-    print_int(f, "omp places", ctx->omp_num_places);
-    print_line(f, "omp environment", ctx->omp_env[0] ? ctx->omp_env : "(none)");
-    print_line(f, "openblas", ctx->openblas_config);
-    print_int(f, "openblas threads", ctx->openblas_threads);
-    print_line(f, "hwloc", ctx->hwloc_version);
-}
-
-static void print_job(FILE *f, const struct context *ctx) {
-    print_line(f, "command line", ctx->command_line);
-    if (ctx->slurm_job_id[0])
-        print_line(f, "slurm job", ctx->slurm_job_id);
-    if (ctx->slurm_array_task_id[0])
-        print_line(f, "slurm array task", ctx->slurm_array_task_id);
-    if (ctx->mpi_rank >= 0)
-        print_int(f, "mpi rank", ctx->mpi_rank);
-    print_line(f, "mpi library", ranks_library());
-}
-
-void context_print(FILE *f, const struct context *ctx) {
-    print_machine(f, ctx);
-    print_software(f, ctx);
-    print_job(f, ctx);
-}
-
-int context_thread_cpus(int n, int *cpus) {
-    if (n < 1 || !cpus)
-        return -1;
-    for (int i = 0; i < n; i++)
-        cpus[i] = -1;
-#pragma omp parallel num_threads(n)
-    {
-        int t = omp_get_thread_num();
-        if (t < n)
-            cpus[t] = sched_getcpu();
-    }
-    return 0;
-}
-
-int context_default_pinning(void) {
-    static const char *const user_choices[] = {"OMP_PROC_BIND", "OMP_PLACES", "GOMP_CPU_AFFINITY",
-                                               "KMP_AFFINITY"};
-    for (size_t i = 0; i < sizeof user_choices / sizeof user_choices[0]; i++)
-        if (getenv(user_choices[i]))
-            return 0;
-    if (setenv("OMP_PROC_BIND", "close", 1) != 0 || setenv("OMP_PLACES", "cores", 1) != 0)
-        return -1;
-    return 1;
-}
-
-int context_pinning_active(void) {
-    return omp_get_proc_bind() != omp_proc_bind_false;
 }
 
 long long context_anon_huge_bytes(void) {
@@ -767,16 +568,4 @@ long long context_anon_huge_bytes(void) {
             break;
     fclose(f);
     return kb < 0 ? -1 : kb * 1024;
-}
-
-void context_measure_latency(struct context *ctx, int at_end) {
-    if (!at_end && latency_pick_cpus(&ctx->latency_cpu_a, &ctx->latency_cpu_b) != 0)
-        return;
-    if (ctx->latency_cpu_a < 0)
-        return;
-    double ns = latency_core_to_core_ns(ctx->latency_cpu_a, ctx->latency_cpu_b);
-    if (at_end)
-        ctx->latency_end_ns = ns;
-    else
-        ctx->latency_start_ns = ns;
 }

@@ -1,23 +1,18 @@
-/* context: what machine, build and environment a run happened in, written once per result
- * file as the "context" object and shown by `ompsweep info`.
+/* context: what machine, build and environment a run happens in, probed once per command:
+ * hwloc's topology and caches (with OMPSWEEP_CACHES applied), the hypervisor, huge pages, the
+ * compiler and flags, the OpenMP runtime and its OMP_* settings, OpenBLAS, the command line
+ * and the SLURM/MPI job. context_write.h writes it (the "context" object of every result file,
+ * and `ompsweep info`); engine/latency.h fills in the core-to-core latencies.
  *
  * Units: sizes in bytes, latencies in nanoseconds, dates in UTC. Unknown strings are "unknown"
  * (or "" where noted), unknown counts are 0, unmeasured latencies are NaN.
  *
- * Order matters with OpenMP: call context_default_pinning() first, before any omp_* call or
- * parallel region, then context_collect(). libgomp reads OMP_* variables when it is loaded,
- * before main(), so with GCC a change made by context_default_pinning() only takes effect in a
- * re-executed process; context_pinning_active() tells whether the runtime saw it.
- *
- * Thread-safety: call from the main thread. context_default_pinning() uses setenv() and must
- * run before any other thread exists; the rest only reads shared state.
+ * Thread-safety: call from the main thread, outside parallel regions.
  */
 #ifndef OMPSWEEP_CONTEXT_H
 #define OMPSWEEP_CONTEXT_H
 
-#include <stdio.h>
-
-#include "format/json.h"
+#include "machine/cache_override.h"
 
 struct rank_places;
 
@@ -39,10 +34,10 @@ struct context {
     int logical_cpus;    /* online PUs, including those outside this process's cpuset */
     int cores;           /* physical cores */
     int packages, numa_nodes;
-    int allowed_cpus; /* CPUs this process may use, see latency_allowed_cpus() */
+    int allowed_cpus; /* CPUs this process may use, see affinity_allowed_cpus() */
     struct cache_level caches[CONTEXT_MAX_CACHES]; /* data and unified caches, by level */
     int ncaches;
-    /* With OMPSWEEP_CACHES set (drivers/machine/cache_override.h): what hwloc detected, and the
+    /* With OMPSWEEP_CACHES set (machine/cache_override.h): what hwloc detected, and the
      * override as given; caches[] then holds the sizes in use. Empty otherwise. */
     struct cache_level caches_detected[CONTEXT_MAX_CACHES];
     int ncaches_detected;
@@ -66,10 +61,10 @@ struct context {
     char command_line[2048]; /* argv joined by spaces, shell-quoted where needed */
     char slurm_job_id[32], slurm_array_task_id[32]; /* "" if absent */
     int mpi_rank; /* -1 if not launched by an MPI or Slurm launcher */
-    /* The ranks of the run and where they are (drivers/machine/rank_places.h): set by the commands
+    /* The ranks of the run and where they are (machine/rank_places.h): set by the commands
      * that run across ranks, NULL otherwise (written as one rank). */
     const struct rank_places *places;
-    double latency_start_ns, latency_end_ns; /* filled by the driver; NaN if not measured */
+    double latency_start_ns, latency_end_ns; /* engine/latency.h; NaN if not measured */
     int latency_cpu_a, latency_cpu_b;        /* -1 if not measured */
 };
 
@@ -78,40 +73,17 @@ struct context {
  * 0 or "unknown", except logical_cpus and memory_bytes, which fall back to sysconf(). */
 int context_collect(struct context *ctx, int argc, char **argv);
 
-/* Writes ctx as an object under the key "context" (the writer must be inside an object). */
-void context_write_json(struct json_writer *w, const struct context *ctx);
-
-/* Human-readable "key: value" lines for `ompsweep info`. */
-void context_print(FILE *f, const struct context *ctx);
+/* Puts the n cache sizes of an override in place of the detected ones (adding a unified level
+ * that was not detected, one instance per package), after saving the detected levels in
+ * ctx->caches_detected; records spec, the override as given. */
+void context_override_caches(struct context *ctx, const char *spec, const struct cache_size *sizes,
+                             int n);
 
 /* Size of one instance of the largest data or unified cache, 0 if none is known. */
 long long context_last_level_cache_bytes(const struct context *ctx);
 
-/* Which CPU each thread of an OpenMP team of n runs on: cpus[i] for thread i, -1 for a thread
- * the runtime did not create (dynamic teams, thread limits). Returns 0, or -1 if n < 1. */
-int context_thread_cpus(int n, int *cpus);
-
-/* Pinning policy: when the user set none of OMP_PROC_BIND, OMP_PLACES, GOMP_CPU_AFFINITY and
- * KMP_AFFINITY, sets OMP_PROC_BIND=close and OMP_PLACES=cores. Returns 1 if it set them, 0 if
- * the user had chosen, -1 if setenv() failed. See the note at the top about libgomp. */
-int context_default_pinning(void);
-
-/* Core-to-core latency between the first two allowed CPUs, into latency_start_ns (first call)
- * or latency_end_ns (at_end != 0, same CPUs). Leaves NaN where it cannot be measured. */
-void context_measure_latency(struct context *ctx, int at_end);
-
-/* 1 if the latency at the end of a run differs from the start by more than 1.5x either way:
- * the host moved the CPUs (e.g. 30 ns on one chiplet, 170 ns across two). */
-int context_placement_changed(const struct context *ctx);
-
-/* "ompsweep COMMAND: warning: ..." on f when the placement changed during the run. */
-void context_warn_placement(FILE *f, const char *command, const struct context *ctx);
-
 /* Bytes of this process's anonymous memory backed by transparent huge pages right now
  * (AnonHugePages of /proc/self/smaps_rollup), or -1 where the kernel does not report it. */
 long long context_anon_huge_bytes(void);
-
-/* 1 if the OpenMP runtime binds threads (its bind-var is not false), else 0. */
-int context_pinning_active(void);
 
 #endif

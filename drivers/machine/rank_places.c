@@ -1,9 +1,10 @@
+/* rank_places: each rank's host, CPUs and threads, gathered from every rank (see rank_places.h). */
 #include "machine/rank_places.h"
 
 #include "machine/affinity.h"
-#include "machine/latency.h"
 #include "machine/ranks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,9 +85,9 @@ int rank_places_collect(struct rank_places *p) {
     if (gethostname(mine.host, sizeof mine.host) != 0)
         strcpy(mine.host, "unknown");
     mine.host[sizeof mine.host - 1] = '\0';
-    int n = latency_allowed_cpus(NULL, 0);
+    int n = affinity_allowed_cpus(NULL, 0);
     int *ids = n > 0 ? calloc((size_t)n, sizeof *ids) : NULL;
-    if (ids && latency_allowed_cpus(ids, n) == n) {
+    if (ids && affinity_allowed_cpus(ids, n) == n) {
         rank_places_format_cpus(ids, n, mine.cpus, sizeof mine.cpus);
         mine.ncpus = n;
     }
@@ -140,40 +141,4 @@ int rank_places_oversubscribed(const struct rank_places *p, long long threads) {
     if (p->place[p->me].ncpus > 0 && threads > p->place[p->me].ncpus)
         return 1;
     return p->host_cpus > 0 && threads * p->ranks_on_my_host > p->host_cpus;
-}
-
-void rank_places_write_json(struct json_writer *w, const struct rank_places *p) {
-    json_array_begin(w, "ranks");
-    for (int r = 0; p->place && r < p->count; r++) {
-        json_object_begin(w, NULL);
-        json_integer(w, "rank", r);
-        json_string(w, "host", p->place[r].host);
-        json_string(w, "cpus", p->place[r].cpus);
-        json_integer(w, "ncpus", p->place[r].ncpus);
-        json_array_begin(w, "threads");
-        for (const char *s = p->place[r].thread_cpus; *s;) {
-            int cpu, core, used;
-            if (sscanf(s, "%d/%d%n", &cpu, &core, &used) != 2)
-                break;
-            json_object_begin(w, NULL);
-            json_integer(w, "cpu", cpu);
-            json_integer(w, "core", core);
-            json_object_end(w);
-            s += used + (s[used] == ',');
-        }
-        json_array_end(w);
-        json_object_end(w);
-    }
-    json_array_end(w);
-    json_bool(w, "ranks_share_cpus", p->overlapping);
-}
-
-void rank_places_print(FILE *f, const struct rank_places *p) {
-    for (int r = 0; p->place && r < p->count; r++)
-        fprintf(f, "rank %d: host %s, cpus %s (%d)\n", r, p->place[r].host, p->place[r].cpus,
-                p->place[r].ncpus);
-    if (p->overlapping)
-        fprintf(f, "warning: ranks on one host share CPUs: their threads compete for cores "
-                   "(bind each rank to its own cores: mpirun --map-by slot:PE=N, srun "
-                   "--cpu-bind=cores)\n");
 }

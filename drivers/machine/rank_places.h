@@ -1,8 +1,8 @@
 /* rank_places: where the ranks of a run are: each rank's host and the CPUs it may use, and
- * what that means for oversubscription (drivers/machine/ranks.h; one rank in the one-process
+ * what that means for oversubscription (machine/ranks.h; one rank in the one-process
  * build).
  *
- * CPU lists are in the kernel's list format ("0-3,8"). Ranks on the same host whose CPU sets
+ * CPU lists are in Linux's list format ("0-3,8"). Ranks on the same host whose CPU sets
  * overlap share cores: their threads compete, whatever each rank's own thread count says.
  * Collective: rank_places_collect must be called by every rank. Errors: -1 out of memory.
  * Thread-safety: main thread only.
@@ -10,9 +10,7 @@
 #ifndef OMPSWEEP_RANK_PLACES_H
 #define OMPSWEEP_RANK_PLACES_H
 
-#include "format/json.h"
-
-#include <stdio.h>
+#include <stddef.h>
 
 enum { RANK_HOST_LEN = 64, RANK_CPUS_LEN = 192, RANK_THREADS_LEN = 640 };
 
@@ -40,13 +38,6 @@ void rank_places_free(struct rank_places *p);
 
 /* Whether `threads` threads in every rank oversubscribe this rank's host or the rank itself. */
 int rank_places_oversubscribed(const struct rank_places *p, long long threads);
-
-/* "ranks": [{"rank": 0, "host": "...", "cpus": "0-1", "ncpus": 2, "threads": [{"cpu": 0,
- * "core": 0}, ...]}, ...] and "ranks_share_cpus" into an open object. */
-void rank_places_write_json(struct json_writer *w, const struct rank_places *p);
-
-/* One line per rank, and a warning line per host where ranks share CPUs. */
-void rank_places_print(FILE *f, const struct rank_places *p);
 
 /* The CPU list ("0-3,8") of ids[0 .. n), ascending, into buf (truncated with "..."). */
 void rank_places_format_cpus(const int *ids, int n, char *buf, size_t len);

@@ -1,6 +1,9 @@
 #include "output/results.h"
 
 #include "format/json.h"
+#include "format/schema.h"
+#include "machine/context_write.h"
+#include "output/ceilings_file.h"
 
 #include <math.h>
 #include <string.h>
@@ -20,7 +23,7 @@ static const char *chunk_label(const struct sweep_plan *plan, const struct sweep
                                char *buf, size_t len) {
     if (p->chunk_index < 0 || !plan->chunks)
         return "";
-    return cli_format_chunk(&plan->chunks[p->chunk_index], buf, len);
+    return units_format_chunk(&plan->chunks[p->chunk_index], buf, len);
 }
 
 void results_format_params(const struct sweep_plan *plan, char *buf, size_t len) {
@@ -176,11 +179,11 @@ void results_write_json(FILE *f, const struct sweep_plan *plan, const struct swe
     struct json_writer w;
     json_init(&w, f, 1);
     json_object_begin(&w, NULL);
-    json_string(&w, "schema", "ompsweep-run-1");
+    json_string(&w, "schema", SCHEMA_RUN);
     json_string(&w, "study", results_study(plan));
     context_write_json(&w, ctx);
     if (plan->ceilings)
-        ceilings_write_json(&w, plan->ceilings);
+        ceilings_file_write_object(&w, plan->ceilings);
     json_kernel(&w, plan);
     json_array_begin(&w, "points");
     for (size_t i = 0; i < res->npoints; i++)

@@ -1,5 +1,7 @@
 #include "output/table.h"
 
+#include "engine/ceilings.h"
+
 #include "output/results.h"
 
 #include <math.h>
@@ -31,7 +33,7 @@ static void fmt_ratio(char *buf, size_t len, double v, const char *fmt) {
 static void print_row(FILE *f, const struct sweep_plan *plan, const struct sweep_point *p) {
     char chunk[32] = "-", speedup[16], eff[16], ratio[16], cv[16];
     if (p->chunk_index >= 0)
-        cli_format_chunk(&plan->chunks[p->chunk_index], chunk, sizeof chunk);
+        units_format_chunk(&plan->chunks[p->chunk_index], chunk, sizeof chunk);
     fmt_ratio(speedup, sizeof speedup, p->speedup, "%.2f");
     fmt_ratio(eff, sizeof eff, p->efficiency, "%.2f");
     fmt_ratio(ratio, sizeof ratio, p->ratio_ref, "%.2f");
@@ -66,7 +68,7 @@ static void print_chunk_table(FILE *f, const struct sweep_plan *plan,
     fprintf(f, "%8s", "threads");
     char chunk[32];
     for (size_t c = 0; c < plan->nchunks; c++)
-        fprintf(f, " %10s", cli_format_chunk(&plan->chunks[c], chunk, sizeof chunk));
+        fprintf(f, " %10s", units_format_chunk(&plan->chunks[c], chunk, sizeof chunk));
     fputc('\n', f);
     for (size_t t = 0; t < plan->nthreads; t++) {
         int threads = (int)plan->threads[t];

@@ -44,7 +44,7 @@ void report_section_breakeven(const struct report_data *d, struct report_out *o)
         md_text(md, b->variant);
         fprintf(md, " | %d | %s | %s | %s | ", b->threads, status_text(b->status),
                 fmt_count(b->size, s, sizeof s),
-                cli_format_bytes(b->working_set_bytes, ws, sizeof ws));
+                units_format_bytes(b->working_set_bytes, ws, sizeof ws));
         fmt_count(b->lower_size, lo, sizeof lo);
         fmt_count(b->upper_size, hi, sizeof hi);
         if (isfinite(b->lower_size) && isfinite(b->upper_size))

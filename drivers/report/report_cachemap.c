@@ -170,7 +170,7 @@ static void draw_marks(const struct camap *m, FILE *gp, double *xlo, double *xhi
         if (marks[i].threads)
             snprintf(th, sizeof th, ", %d thr", marks[i].threads);
         snprintf(label, sizeof label, "L%d %s%s", marks[i].level,
-                 cli_format_bytes(b, size, sizeof size), th);
+                 units_format_bytes(b, size, sizeof size), th);
         const char *color =
             marks[i].threads ? gp_color(thread_slot(m, marks[i].threads)) : "#555555";
         fprintf(gp,
@@ -250,13 +250,14 @@ static void knee_table(const struct report_file *file, const char *variant, FILE
         char a[32], b[32], c[32], r[32], in[32], out[32];
         if (!knee_matches(variant, k))
             continue;
-        fprintf(
-            md, "| %d | L%d | %s | %s | %s | %s | %s | %s |\n", k->threads, k->level,
-            cli_format_bytes(k->reported_bytes, a, sizeof a),
-            cli_format_bytes(k->capacity_bytes, b, sizeof b),
-            k->measured_bytes > 0 ? cli_format_bytes(k->measured_bytes, c, sizeof c) : "not found",
-            fmt_num(k->ratio, 3, r, sizeof r), fmt_num(k->inside_gbytes_per_s, 4, in, sizeof in),
-            fmt_num(k->outside_gbytes_per_s, 4, out, sizeof out));
+        fprintf(md, "| %d | L%d | %s | %s | %s | %s | %s | %s |\n", k->threads, k->level,
+                units_format_bytes(k->reported_bytes, a, sizeof a),
+                units_format_bytes(k->capacity_bytes, b, sizeof b),
+                k->measured_bytes > 0 ? units_format_bytes(k->measured_bytes, c, sizeof c)
+                                      : "not found",
+                fmt_num(k->ratio, 3, r, sizeof r),
+                fmt_num(k->inside_gbytes_per_s, 4, in, sizeof in),
+                fmt_num(k->outside_gbytes_per_s, 4, out, sizeof out));
     }
     fputc('\n', md);
 }
@@ -277,8 +278,9 @@ static void summary_table(const struct camap *m, FILE *md) {
         char ws[32], big[32];
         fprintf(md, "| %d%s | %.4g | %s | %.4g (%s) |\n", m->threads[t],
                 best->oversubscribed ? " *" : "", best->gbytes_per_s,
-                cli_format_bytes(best->working_set_bytes, ws, sizeof ws), pts[n - 1]->gbytes_per_s,
-                cli_format_bytes(pts[n - 1]->working_set_bytes, big, sizeof big));
+                units_format_bytes(best->working_set_bytes, ws, sizeof ws),
+                pts[n - 1]->gbytes_per_s,
+                units_format_bytes(pts[n - 1]->working_set_bytes, big, sizeof big));
     }
     fputc('\n', md);
 }

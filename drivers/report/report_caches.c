@@ -43,7 +43,7 @@ void cache_describe(const struct report_context *ctx, const struct report_cache 
     char name[16], size[32];
     int per = cache_cores_per_instance(ctx, c);
     cache_name(c, name, sizeof name);
-    cli_format_bytes(c->size_bytes, size, sizeof size);
+    units_format_bytes(c->size_bytes, size, sizeof size);
     if (per <= 1)
         snprintf(buf, len, "%s %s per core", name, size);
     else

@@ -185,7 +185,7 @@ static void cache_marks(const struct cmap *m, FILE *gp, double *xlo, double *xhi
         *xhi = fmax(*xhi, b * 1.5);
         char name[16], size[32], label[64];
         snprintf(label, sizeof label, "%s %s%s", cache_name(c, name, sizeof name),
-                 cli_format_bytes(b, size, sizeof size),
+                 units_format_bytes(b, size, sizeof size),
                  cache_cores_per_instance(ctx, c) > 1 ? " shared" : " per core");
         fprintf(gp,
                 "set arrow from %.17g, graph 0 to %.17g, graph 1 nohead front lw 2 dt 2 "
@@ -326,11 +326,11 @@ static void describe_share(const struct report_context *ctx, const struct report
                            int threads, FILE *md) {
     char name[16], size[32], share[32];
     cache_name(c, name, sizeof name);
-    cli_format_bytes(c->size_bytes, size, sizeof size);
+    units_format_bytes(c->size_bytes, size, sizeof size);
     double s = cache_share_per_thread(ctx, c, threads);
     if (s < c->size_bytes)
         fprintf(md, "its %s share of the %s %s (shared by %d cores)",
-                cli_format_bytes(s, share, sizeof share), size, name,
+                units_format_bytes(s, share, sizeof share), size, name,
                 cache_cores_per_instance(ctx, c));
     else
         fprintf(md, "the %s %s of a core", size, name);
@@ -372,8 +372,8 @@ static void explain_larger(const struct cmap *m, const struct report_context *ct
         return;
     }
     char big[32];
-    cli_format_bytes(limit, b, sizeof b);
-    cli_format_bytes(largest->chunk_bytes, big, sizeof big);
+    units_format_bytes(limit, b, sizeof b);
+    units_format_bytes(largest->chunk_bytes, big, sizeof big);
     if (count == 1)
         fprintf(md,
                 "- The one chunk above the %s share (%s of input per thread), %s (%s), is "
@@ -399,7 +399,7 @@ static void explain_smaller(const struct cmap *m, FILE *md) {
     }
     double pct = slower_pct(smallest, m->winner);
     fprintf(md, "- The smallest chunk, %s (%s", smallest->chunk[0] ? smallest->chunk : "default",
-            cli_format_bytes(smallest->chunk_bytes, b, sizeof b));
+            units_format_bytes(smallest->chunk_bytes, b, sizeof b));
     if (smallest->chunk_items > 0 && smallest->size > 0)
         fprintf(md, ", %.0f chunks per thread",
                 ceil(smallest->size / smallest->chunk_items) / m->tstar);
@@ -432,7 +432,7 @@ static void explain(const struct cmap *m, FILE *md) {
     fprintf(md, "**Best at %d thread%s: schedule %s, chunk %s", m->tstar, m->tstar == 1 ? "" : "s",
             w->schedule, w->chunk[0] ? w->chunk : "default");
     if (w->chunk_bytes > 0)
-        fprintf(md, " (%s of input per chunk)", cli_format_bytes(w->chunk_bytes, b, sizeof b));
+        fprintf(md, " (%s of input per chunk)", units_format_bytes(w->chunk_bytes, b, sizeof b));
     if (w->items_per_s > 0)
         fprintf(md, ", %.4g million items per second", w->items_per_s / 1e6);
     fprintf(md, ".**\n\n");
@@ -457,7 +457,7 @@ static void explain(const struct cmap *m, FILE *md) {
             const struct report_cache *below = level - 1;
             fprintf(
                 md, ", not the %s %s",
-                cli_format_bytes(cache_share_per_thread(ctx, below, m->tstar), size, sizeof size),
+                units_format_bytes(cache_share_per_thread(ctx, below, m->tstar), size, sizeof size),
                 cache_name(below, name, sizeof name));
         }
         fprintf(md, ".\n");

@@ -86,7 +86,7 @@ void gp_byte_tics(FILE *f, char axis, double lo, double hi) {
             continue;
         char buf[32];
         fprintf(f, "%s'%s' %.17g", first ? "" : ", ",
-                cli_format_bytes(ldexp(1.0, k), buf, sizeof buf), ldexp(1.0, k));
+                units_format_bytes(ldexp(1.0, k), buf, sizeof buf), ldexp(1.0, k));
         first = 0;
     }
     fprintf(f, ")\n");

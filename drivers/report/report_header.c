@@ -144,7 +144,7 @@ static void write_machines(const struct report_data *d, struct report_out *o) {
                     fprintf(md, "%s%s", i ? "; " : "", buf);
                 }
             } else if (r == 4)
-                fputs(cli_format_bytes(m[k]->memory_bytes, buf, sizeof buf), md);
+                fputs(units_format_bytes(m[k]->memory_bytes, buf, sizeof buf), md);
             else {
                 runs_on(d, m[k], dates, sizeof dates, revs, sizeof revs);
                 md_text(md, r == 5 ? dates : revs);

@@ -408,7 +408,7 @@ static void kernel_size(const struct report_data *d, struct report_out *o, const
         count_configs(d, cand, ncand, lines, n);
         char sz[32], wsb[32], what[128], name[160];
         snprintf(what, sizeof what, "size %s (working set %s)", fmt_count(size, sz, sizeof sz),
-                 cli_format_bytes(ws, wsb, sizeof wsb));
+                 units_format_bytes(ws, wsb, sizeof wsb));
         md_flush(o);
         fprintf(o->md, "### %s, %s\n\n", kernel, what);
         int cores = cores_of(d, cand, ncand);

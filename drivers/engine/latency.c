@@ -1,11 +1,10 @@
 /* latency: cache-line ping-pong between two pinned pthreads (see latency.h). */
-#include "machine/latency.h"
+#include "engine/latency.h"
 
 #include "engine/stats.h"
+#include "machine/affinity.h"
 
-#include <errno.h>
 #include <math.h>
-#include <omp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -42,58 +41,9 @@ static long long now_ns(void) {
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* The calling thread's affinity mask, grown past CPU_SETSIZE when the kernel knows more CPUs. */
-static cpu_set_t *thread_mask(int *ncpus) {
-    for (int n = CPU_SETSIZE; n <= (1 << 20); n *= 2) {
-        cpu_set_t *set = CPU_ALLOC(n);
-        if (!set)
-            return NULL;
-        if (sched_getaffinity(0, CPU_ALLOC_SIZE(n), set) == 0) {
-            *ncpus = n;
-            return set;
-        }
-        CPU_FREE(set);
-        if (errno != EINVAL)
-            return NULL;
-    }
-    return NULL;
-}
-
-static void add_place_cpus(cpu_set_t *set, int ncpus) {
-    size_t size = CPU_ALLOC_SIZE(ncpus);
-    for (int p = 0; p < omp_get_num_places(); p++) {
-        int n = omp_get_place_num_procs(p);
-        int *ids = n > 0 ? malloc((size_t)n * sizeof *ids) : NULL;
-        if (!ids)
-            continue;
-        omp_get_place_proc_ids(p, ids);
-        for (int i = 0; i < n; i++)
-            if (ids[i] >= 0 && ids[i] < ncpus)
-                CPU_SET_S(ids[i], size, set);
-        free(ids);
-    }
-}
-
-int latency_allowed_cpus(int *cpus, int max) {
-    int ncpus, count = 0;
-    cpu_set_t *set = thread_mask(&ncpus);
-    if (!set)
-        return -1;
-    add_place_cpus(set, ncpus);
-    for (int c = 0; c < ncpus; c++) {
-        if (!CPU_ISSET_S(c, CPU_ALLOC_SIZE(ncpus), set))
-            continue;
-        if (count < max)
-            cpus[count] = c;
-        count++;
-    }
-    CPU_FREE(set);
-    return count;
-}
-
 int latency_pick_cpus(int *a, int *b) {
     int ids[2];
-    if (latency_allowed_cpus(ids, 2) < 2)
+    if (affinity_allowed_cpus(ids, 2) < 2)
         return -1;
     *a = ids[0];
     *b = ids[1];
@@ -101,11 +51,11 @@ int latency_pick_cpus(int *a, int *b) {
 }
 
 static int cpu_allowed(int cpu) {
-    int n = latency_allowed_cpus(NULL, 0), found = 0;
+    int n = affinity_allowed_cpus(NULL, 0), found = 0;
     int *ids = n > 0 ? malloc((size_t)n * sizeof *ids) : NULL;
     if (!ids)
         return 0;
-    n = latency_allowed_cpus(ids, n);
+    n = affinity_allowed_cpus(ids, n);
     for (int i = 0; i < n && !found; i++)
         found = ids[i] == cpu;
     free(ids);
@@ -204,7 +154,7 @@ double latency_core_to_core_ns(int cpu_a, int cpu_b) {
     pthread_t threads[2];
     int started = 0;
 
-    if (cpu_a < 0 || cpu_b < 0 || cpu_a == cpu_b || latency_allowed_cpus(NULL, 0) < 2 ||
+    if (cpu_a < 0 || cpu_b < 0 || cpu_a == cpu_b || affinity_allowed_cpus(NULL, 0) < 2 ||
         !cpu_allowed(cpu_a) || !cpu_allowed(cpu_b))
         return NAN;
     memset(&s, 0, sizeof s);
@@ -225,4 +175,34 @@ double latency_core_to_core_ns(int cpu_a, int cpu_b) {
     if (s.rounds_done < LATENCY_ROUNDS || atomic_load(&s.abort_flag))
         return NAN;
     return median_round_ns(&s) / LATENCY_ITERS / 2.0;
+}
+
+/* ---- the run's placement ------------------------------------------------------------------ */
+
+void latency_record(struct context *ctx, int at_end) {
+    if (!at_end && latency_pick_cpus(&ctx->latency_cpu_a, &ctx->latency_cpu_b) != 0)
+        return;
+    if (ctx->latency_cpu_a < 0)
+        return;
+    double ns = latency_core_to_core_ns(ctx->latency_cpu_a, ctx->latency_cpu_b);
+    if (at_end)
+        ctx->latency_end_ns = ns;
+    else
+        ctx->latency_start_ns = ns;
+}
+
+/* More than LATENCY_PLACEMENT_CHANGE either way: the host moved the CPUs. */
+static int placement_changed(const struct context *ctx) {
+    double a = ctx->latency_start_ns, b = ctx->latency_end_ns;
+    return isfinite(a) && isfinite(b) &&
+           (a > LATENCY_PLACEMENT_CHANGE * b || b > LATENCY_PLACEMENT_CHANGE * a);
+}
+
+void latency_warn_placement(FILE *f, const char *command, const struct context *ctx) {
+    if (placement_changed(ctx))
+        fprintf(f,
+                "ompsweep %s: warning: core-to-core latency changed during the run (%.0f ns -> "
+                "%.0f ns): the host moved the CPUs; multi-thread figures may mix two "
+                "placements\n",
+                command, ctx->latency_start_ns, ctx->latency_end_ns);
 }
