@@ -33,6 +33,17 @@ TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS    := $(wildcard kernels/*.h drivers/*/*.h io/*.h)
 TEST_HEADERS := $(wildcard tests/*.h)
 
+# The library's public API, installed in $(PREFIX)/include/ompsweep (#include <ompsweep/dot.h>):
+# a header is public when a user of libompsweep needs it to call the kernels. That is each
+# family's own header, kernel.h (the descriptors and the registry: any kernel by name) and
+# reduce.h (REDUCE_BLOCK and reduce_block_count size the scratch arrays that expsum.h and
+# spline_expsum.h ask for). A public header includes only public and standard headers.
+# Internal: vexp.h and vmath.h (they redeclare glibc's exp, log, sin and cos with a SIMD
+# attribute), buffer.h and fill.h (the kernels' own allocations and synthetic inputs).
+PUBLIC_HEADERS := $(addprefix kernels/,kernel.h reduce.h spline2d.h spline_expsum.h expsum.h \
+                    expsum_nondet.h dot.h gemm.h philox.h noise.h stream.h cpu_loop.h peak.h \
+                    ae_features.h)
+
 .PHONY: all test asan bench install uninstall clean format format-check FORCE
 
 all: ompsweep $(BUILD)/ompsweep-mpi $(BUILD)/libompsweep.a $(BUILD)/libompsweep.so
@@ -113,10 +124,12 @@ install: all
 	install -m 755 $(BUILD)/libompsweep.so $(DESTDIR)$(PREFIX)/lib/libompsweep.so.$(VERSION)
 	ln -sf libompsweep.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libompsweep.so.0
 	ln -sf libompsweep.so.0 $(DESTDIR)$(PREFIX)/lib/libompsweep.so
-	install -m 644 kernels/*.h $(DESTDIR)$(PREFIX)/include/ompsweep/
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/ompsweep/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' scripts/ompsweep.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ompsweep.pc
 
+# The library's files and include/ompsweep go by name pattern and whole, so what an older
+# version installed there (another .so version, a header no longer public) goes too.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ompsweep $(DESTDIR)$(PREFIX)/lib/libompsweep.* \
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/ompsweep.pc
