@@ -44,7 +44,7 @@ PUBLIC_HEADERS := $(addprefix kernels/,kernel.h reduce.h spline2d.h spline_expsu
                     expsum_nondet.h dot.h gemm.h philox.h noise.h stream.h cpu_loop.h peak.h \
                     ae_features.h)
 
-.PHONY: all test asan bench install uninstall clean format format-check FORCE
+.PHONY: all test asan bench install uninstall install-test clean format format-check FORCE
 
 all: ompsweep $(BUILD)/ompsweep-mpi $(BUILD)/libompsweep.a $(BUILD)/libompsweep.so
 
@@ -134,6 +134,11 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ompsweep $(DESTDIR)$(PREFIX)/lib/libompsweep.* \
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/ompsweep.pc
 	rm -rf $(DESTDIR)$(PREFIX)/include/ompsweep
+
+# Installs into a temporary DESTDIR, builds a program against it with pkg-config (shared and
+# static), checks the installed files, uninstalls (tests/install/run.sh).
+install-test: all
+	tests/install/run.sh
 
 format:
 	clang-format -i kernels/*.[ch] drivers/*/*.[ch] drivers/machine/mpi/*.c io/*.[ch] tests/*.[ch]
