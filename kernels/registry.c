@@ -1,4 +1,7 @@
-/* The one list of kernels. Adding a kernel: one new file pair and one line here. */
+/* The one list of kernels. Adding a kernel: its family's files in kernels/ (the computation
+ * and its header, with the descriptor in the same .c or in a <family>_kernel.c beside it),
+ * then here its extern declaration and one line in the list. The Makefile compiles every .c
+ * file in kernels/; a header users call goes into its PUBLIC_HEADERS. */
 #include "kernel.h"
 
 #include <string.h>
@@ -15,7 +18,7 @@ extern const struct kernel cpu_loop_kernel;
 extern const struct kernel peak_flops_kernel;
 extern const struct kernel ae_features_kernel;
 
-/* One kernel a line, so that adding one is a one-line change. */
+/* One kernel a line, so that adding one adds one line to the list. */
 /* clang-format off */
 const struct kernel *const kernel_registry[] = {
     &spline_expsum_kernel,
