@@ -252,7 +252,7 @@ static const struct {
     {"breakeven dot --max-pairs 4", "--max-pairs: 4 is out of range"},
     {"breakeven dot --min-time 0", "--min-time"},
     {"breakeven dot --seed -1", "--seed: '-1' is not a whole number"},
-    {"breakeven dot --bogus", "unknown option or missing value '--bogus'"},
+    {"breakeven dot --bogus", "unknown option '--bogus'"},
     {"breakeven dot --csv /proc/no/such/b.csv", "--csv: cannot"},
 };
 

@@ -404,3 +404,80 @@ Test(binary, nested_gemm_validates_when_the_runtime_gives_fewer_threads) {
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", out);
     cr_assert_null(strstr(out, "MISMATCH"), "%s", out);
 }
+
+/* Every command reads its options through one parser (app/options.c): the same problem is
+ * worded the same way whichever command has it, and names the option as the user wrote it. */
+Test(binary, every_command_words_option_errors_alike) {
+    static const char *const commands[] = {"list",
+                                           "info",
+                                           "run dot",
+                                           "cachemap stream_triad",
+                                           "chunkmap expsum",
+                                           "ceilings",
+                                           "overhead",
+                                           "breakeven dot",
+                                           "report /tmp",
+                                           "ae x.tradb",
+                                           "etl noise x.wav -o /tmp/none --sigma 1"};
+    static char out[1 << 14];
+    char args[512], expect[256];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", commands[i]);
+        if (strncmp(name, "etl noise", 9) == 0)
+            name[9] = '\0';
+        else
+            name[strcspn(name, " ")] = '\0';
+        snprintf(args, sizeof args, "%s --frobnicate", commands[i]);
+        snprintf(expect, sizeof expect,
+                 "ompsweep %s: unknown option '--frobnicate' (try 'ompsweep %s --help')", name,
+                 name);
+        cr_expect_eq(run_ompsweep(args, out, sizeof out), 2, "%s:\n%s", args, out);
+        cr_expect(strstr(out, expect), "'%s' said:\n%s\nexpected: %s", args, out, expect);
+        snprintf(args, sizeof args, "%s -Z", commands[i]);
+        cr_expect_eq(run_ompsweep(args, out, sizeof out), 2, "%s:\n%s", args, out);
+        cr_expect(strstr(out, "unknown option '-Z'"), "'%s' said:\n%s", args, out);
+    }
+    /* A value left out, at the end of the line, for an option of each kind of value. */
+    static const struct {
+        const char *args, *expect;
+    } missing[] = {
+        {"run dot --threads", "ompsweep run: --threads needs a value"},
+        {"run dot --samples", "ompsweep run: --samples needs a value"},
+        {"cachemap stream_triad --from", "ompsweep cachemap: --from needs a value"},
+        {"overhead --delay", "ompsweep overhead: --delay needs a value"},
+        {"breakeven dot --min-time", "ompsweep breakeven: --min-time needs a value"},
+        {"ceilings --size", "ompsweep ceilings: --size needs a value"},
+        {"report /tmp --output", "ompsweep report: --output needs a value"},
+        {"ae x.tradb -o", "ompsweep ae: -o needs a value"},
+        {"etl noise x.wav --sigma", "ompsweep etl noise: --sigma needs a value"},
+    };
+    for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
+        cr_expect_eq(run_ompsweep(missing[i].args, out, sizeof out), 2, "%s:\n%s", missing[i].args,
+                     out);
+        cr_expect(strstr(out, missing[i].expect), "'%s' said:\n%s\nexpected: %s", missing[i].args,
+                  out, missing[i].expect);
+    }
+}
+
+/* A shared option keeps one meaning and one range in every command that takes it. */
+Test(binary, shared_options_are_checked_alike) {
+    static const char *const commands[] = {"run dot",         "cachemap stream_triad",
+                                           "chunkmap expsum", "breakeven dot",
+                                           "overhead",        "ceilings"};
+    static char out[1 << 14];
+    char args[512];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        snprintf(args, sizeof args, "%s --min-time soon", commands[i]);
+        cr_expect_eq(run_ompsweep(args, out, sizeof out), 2, "%s:\n%s", args, out);
+        cr_expect(strstr(out, "--min-time: 'soon' is not a duration"), "'%s' said:\n%s", args, out);
+    }
+    cr_expect_eq(run_ompsweep("run dot --seed 9223372036854775808", out, sizeof out), 2);
+    cr_expect(strstr(out, "--seed: 9223372036854775808 is out of range (0 to "
+                          "9223372036854775807)") ||
+                  strstr(out, "--seed: '9223372036854775808' is not a whole number"),
+              "%s", out);
+    cr_expect_eq(run_ompsweep("etl noise --seed -1 x.wav -o /tmp/none --sigma 1", out, sizeof out),
+                 2);
+    cr_expect(strstr(out, "--seed: '-1' is not a whole number"), "%s", out);
+}

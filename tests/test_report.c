@@ -676,7 +676,7 @@ Test(report, usage_errors_exit_2) {
         {"/etc/hostname", "'/etc/hostname' is not a folder"},
         {"/tmp extra", "unexpected argument 'extra'"},
         {"/tmp --frobnicate", "unknown option"},
-        {"/tmp -o", "missing value"},
+        {"/tmp -o", "-o needs a value"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int rc = run_report(NULL, cases[i].args, out, sizeof out);

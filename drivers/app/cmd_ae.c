@@ -1,18 +1,16 @@
 /* ompsweep ae: the acoustic-emission features of every hit of .tradb files, as CSV
- * (drivers/realdata/ae_extract.h does the work; docs/ae.md defines the features and the file
+ * (realdata/ae_extract.h does the work; docs/ae.md defines the features and the file
  * format). */
 #include "app/commands.h"
-
+#include "app/options.h"
 #include "engine/sweep.h"
 #include "format/outfile.h"
 #include "format/units.h"
 #include "realdata/ae_extract.h"
 
-#include <getopt.h>
 #include <omp.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static void ae_usage(FILE *f) {
@@ -38,75 +36,41 @@ static void ae_usage(FILE *f) {
 }
 
 struct ae_args {
+    struct common_options o; /* --schedule, and --quiet (also -q) */
     const char *output;
     long long threads, chunk, batch;
-    omp_sched_t kind;
-    int quiet;
 };
 
-static int parse_option(int c, const char *arg, struct ae_args *a) {
-    char err[UNITS_ERRLEN];
-    switch (c) {
-    case 'o':
-        a->output = arg;
-        return 0;
-    case 't':
-        if (units_parse_count(arg, 1, 4096, &a->threads, err, sizeof err))
-            return command_usage_error("ae", "--threads: %s", err);
-        return 0;
-    case 's':
-        if (sweep_parse_schedule(arg) < 0)
-            return command_usage_error("ae", "--schedule: '%s' is not static, dynamic or guided",
-                                       arg);
-        a->kind = sweep_omp_kind(sweep_parse_schedule(arg));
-        return 0;
-    case 'c':
-        if (units_parse_count(arg, 0, 1 << 30, &a->chunk, err, sizeof err))
-            return command_usage_error("ae", "--chunk: %s", err);
-        return 0;
-    case 'b':
-        if (units_parse_count(arg, 1, 1 << 20, &a->batch, err, sizeof err))
-            return command_usage_error("ae", "--batch: %s", err);
-        return 0;
-    case 'q':
-        a->quiet = 1;
-        return 0;
-    default:
-        return command_usage_error("ae", "unknown option");
-    }
-}
+static const struct option_row ae_rows[] = {
+    {"output", 'o', OPTION_TEXT, offsetof(struct ae_args, output), 0, 0},
+    {"threads", 0, OPTION_COUNT, offsetof(struct ae_args, threads), 1, 4096},
+    {"chunk", 0, OPTION_COUNT, offsetof(struct ae_args, chunk), 0, 1 << 30},
+    {"batch", 0, OPTION_COUNT, offsetof(struct ae_args, batch), 1, 1 << 20},
+    {"quiet", 'q', OPTION_FLAG, offsetof(struct ae_args, o.quiet), 0, 0},
+    {NULL, 0, OPTION_FLAG, 0, 0, 0},
+};
 
-/* Options into a; returns -1 when parsed (optind at the files), else the exit code. */
-static int parse_args(int argc, char **argv, struct ae_args *a) {
-    static const struct option longopts[] = {
-        {"output", required_argument, 0, 'o'},   {"threads", required_argument, 0, 't'},
-        {"schedule", required_argument, 0, 's'}, {"chunk", required_argument, 0, 'c'},
-        {"batch", required_argument, 0, 'b'},    {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
-    };
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            ae_usage(stdout);
-            return 0;
-        }
-        if (c == '?')
-            return command_usage_error("ae", "unknown or incomplete option '%s'", argv[optind - 1]);
-        int rc = parse_option(c, optarg, a);
-        if (rc)
-            return rc;
-    }
-    if (optind >= argc)
+/* Options into a and the schedule into *kind; returns 0 with *first at the files, -1 after
+ * --help, else the exit code. */
+static int parse_args(int argc, char **argv, struct ae_args *a, omp_sched_t *kind, int *first) {
+    const struct options_spec spec = {.command = "ae",
+                                      .usage = ae_usage,
+                                      .common = COMMON_SCHEDULE,
+                                      .values = &a->o,
+                                      .rows = ae_rows,
+                                      .args = a,
+                                      .max_operands = -1};
+    int rc = options_parse(&spec, argc, argv, first);
+    if (rc)
+        return rc;
+    int schedule = a->o.schedule ? sweep_parse_schedule(a->o.schedule) : SCHED_DYNAMIC;
+    if (schedule < 0)
+        return command_usage_error("ae", "--schedule: '%s' is not static, dynamic or guided",
+                                   a->o.schedule);
+    *kind = sweep_omp_kind(schedule);
+    if (*first >= argc)
         return command_usage_error("ae", "no .tradb file given");
-    return -1;
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return 0;
 }
 
 static void summary(const struct ae_args *a, const struct ae_extract_totals *t, int files,
@@ -125,31 +89,32 @@ static void summary(const struct ae_args *a, const struct ae_extract_totals *t, 
 int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
     (void)full_argc;
     (void)full_argv;
-    struct ae_args a = {
-        .threads = omp_get_num_procs(), .chunk = 4, .batch = 1024, .kind = omp_sched_dynamic};
-    int rc = parse_args(argc, argv, &a);
-    if (rc >= 0)
-        return rc;
+    struct ae_args a = {.threads = omp_get_num_procs(), .chunk = 4, .batch = 1024};
+    omp_sched_t kind = omp_sched_dynamic;
+    int first, rc = parse_args(argc, argv, &a, &kind, &first);
+    if (rc)
+        return rc < 0 ? 0 : rc;
     struct outfile of = {0};
     char err[UNITS_ERRLEN];
     if (a.output && outfile_open(&of, a.output, err, sizeof err))
         return command_usage_error("ae", "-o: %s", err);
     FILE *out = a.output ? of.f : stdout;
     omp_set_num_threads((int)a.threads);
-    omp_set_schedule(a.kind, (int)a.chunk);
-    struct ae_extract_options o = {(size_t)a.batch, 64u << 20, !a.quiet && isatty(2)};
+    omp_set_schedule(kind, (int)a.chunk);
+    struct ae_extract_options o = {(size_t)a.batch, 64u << 20, !a.o.quiet && isatty(2)};
     struct ae_extract_totals t = {0};
-    double start = now();
+    int files = argc - first;
+    double start = omp_get_wtime();
     ae_extract_header(out);
-    for (int i = optind; i < argc; i++)
+    for (int i = first; i < argc; i++)
         ae_extract_file(argv[i], &o, out, &t);
-    double seconds = now() - start;
-    if (!a.quiet)
-        summary(&a, &t, argc - optind, seconds);
+    double seconds = omp_get_wtime() - start;
+    if (!a.o.quiet)
+        summary(&a, &t, files, seconds);
     int failed = t.failed > 0 || t.files_failed > 0;
     if (!a.output)
         return fflush(stdout) == 0 && !failed ? 0 : 1;
-    if (t.files_failed == argc - optind) {
+    if (t.files_failed == files) {
         outfile_abort(&of);
         return 1;
     }

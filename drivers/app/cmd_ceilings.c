@@ -1,6 +1,7 @@
 /* ompsweep ceilings: measure the machine's peak FLOP/s and STREAM bandwidths once, print them
  * and optionally store them (--json) for `ompsweep run --ceilings`. */
 #include "app/commands.h"
+#include "app/options.h"
 
 #include "engine/latency.h"
 #include "engine/sweep.h"
@@ -11,8 +12,8 @@
 #include "output/ceilings_file.h"
 #include "peak.h"
 
-#include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,59 +35,26 @@ static void ceilings_usage(FILE *f) {
 }
 
 struct ceilings_args {
-    const char *threads, *json;
+    struct common_options o; /* --threads --samples --min-time --json --quiet */
     long long size;
-    int samples, quiet;
-    double min_time;
+};
+
+/* --size is one count here (the STREAM arrays' elements), within the stream kernels' range. */
+static const struct option_row ceilings_rows[] = {
+    {"size", 0, OPTION_COUNT, offsetof(struct ceilings_args, size), 1024, 0x1p32},
+    {NULL, 0, OPTION_FLAG, 0, 0, 0},
 };
 
 static int parse_options(int argc, char **argv, struct ceilings_args *a) {
-    static const struct option opts[] = {
-        {"threads", required_argument, NULL, 't'}, {"size", required_argument, NULL, 'n'},
-        {"samples", required_argument, NULL, 's'}, {"min-time", required_argument, NULL, 'm'},
-        {"json", required_argument, NULL, 'J'},    {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    char err[UNITS_ERRLEN];
-    long long v;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            a->threads = optarg;
-            break;
-        case 'J':
-            a->json = optarg;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'h':
-            ceilings_usage(stdout);
-            return -1;
-        case 'n':
-            /* The stream kernels' own range (2^32 elements) */
-            if (units_parse_count(optarg, 1024, 1LL << 32, &a->size, err, sizeof err))
-                return command_usage_error("ceilings", "--size: %s", err);
-            break;
-        case 's':
-            if (units_parse_count(optarg, 1, 1000, &v, err, sizeof err))
-                return command_usage_error("ceilings", "--samples: %s", err);
-            a->samples = (int)v;
-            break;
-        case 'm':
-            if (units_parse_seconds(optarg, &a->min_time, err, sizeof err))
-                return command_usage_error("ceilings", "--min-time: %s", err);
-            break;
-        default:
-            return command_usage_error("ceilings", "unknown option or missing value '%s'",
-                                       argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return command_usage_error("ceilings", "unexpected argument '%s'", argv[optind]);
-    return 0;
+    const struct options_spec spec = {.command = "ceilings",
+                                      .usage = ceilings_usage,
+                                      .common = COMMON_THREADS | COMMON_SAMPLES | COMMON_MIN_TIME |
+                                                COMMON_JSON | COMMON_QUIET,
+                                      .values = &a->o,
+                                      .rows = ceilings_rows,
+                                      .args = a};
+    int first;
+    return options_parse(&spec, argc, argv, &first);
 }
 
 static long long llc_total(const struct context *ctx) {
@@ -111,23 +79,23 @@ static int write_json(struct outfile *out, const struct context *ctx, const stru
 }
 
 int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
-    struct ceilings_args a = {.samples = 5, .min_time = 0.02};
+    struct ceilings_args a = {.o = {.samples = 5, .min_time = 0.02}};
     int rc = parse_options(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
     struct context ctx;
     context_collect(&ctx, full_argc, full_argv);
     int cpus = ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1;
-    struct ceilings_settings s = {.samples = a.samples,
-                                  .min_time = a.min_time,
+    struct ceilings_settings s = {.samples = a.o.samples,
+                                  .min_time = a.o.min_time,
                                   .cpus = cpus,
-                                  .progress = a.quiet ? NULL : stderr};
+                                  .progress = a.o.quiet ? NULL : stderr};
     char err[UNITS_ERRLEN];
     long long *threads = NULL;
-    if (a.threads &&
-        units_parse_count_list(a.threads, 1, 4096, &threads, &s.nthreads, err, sizeof err))
+    if (a.o.threads &&
+        units_parse_count_list(a.o.threads, 1, 4096, &threads, &s.nthreads, err, sizeof err))
         return command_usage_error("ceilings", "--threads: %s", err);
-    if (!a.threads && sweep_default_threads(cpus, &threads, &s.nthreads))
+    if (!a.o.threads && sweep_default_threads(cpus, &threads, &s.nthreads))
         return command_usage_error("ceilings", "out of memory");
     s.threads = threads;
     s.stream_elements =
@@ -138,7 +106,7 @@ int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
             "ceilings", "--size %lld: three arrays of it exceed 80%% of memory", s.stream_elements);
     }
     struct outfile out = {0};
-    if (a.json && outfile_open(&out, a.json, err, sizeof err)) {
+    if (a.o.json && outfile_open(&out, a.o.json, err, sizeof err)) {
         free(threads);
         return command_usage_error("ceilings", "--json: %s", err);
     }

@@ -1,13 +1,15 @@
 /* ompsweep etl ACTION: batch transformations of audio files (drivers/realdata/etl.h, docs/etl.md).
  * The only action so far is `noise`. */
 #include "app/commands.h"
+#include "app/options.h"
 
 #include "format/units.h"
 #include "realdata/etl.h"
 
 #include <errno.h>
-#include <getopt.h>
+#include <math.h>
 #include <omp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,64 +50,37 @@ static void noise_usage(FILE *f) {
 }
 
 struct noise_args {
+    struct common_options o; /* --seed */
     const char *outdir;
     double sigma;
-    long long seed, threads;
-    int has_sigma;
+    long long threads;
     char **inputs;
     size_t ninputs;
 };
 
-static int parse_value(int c, const char *arg, struct noise_args *a) {
-    char err[UNITS_ERRLEN];
-    switch (c) {
-    case 's':
-        if (units_parse_real(arg, 0.0, 1e6, &a->sigma, err, sizeof err))
-            return command_usage_error(NOISE_CMD, "--sigma: %s", err);
-        a->has_sigma = 1;
-        return 0;
-    case 'S':
-        if (units_parse_count(arg, 0, INT64_MAX, &a->seed, err, sizeof err))
-            return command_usage_error(NOISE_CMD, "--seed: %s", err);
-        return 0;
-    default: /* 't' */
-        if (units_parse_count(arg, 1, 4096, &a->threads, err, sizeof err))
-            return command_usage_error(NOISE_CMD, "--threads: %s", err);
-        return 0;
-    }
-}
+/* --sigma has no default: it is checked against NaN after parsing (a NaN is never parsed). */
+static const struct option_row noise_rows[] = {
+    {"output", 'o', OPTION_TEXT, offsetof(struct noise_args, outdir), 0, 0},
+    {"sigma", 0, OPTION_REAL, offsetof(struct noise_args, sigma), 0, 1e6},
+    {"threads", 0, OPTION_COUNT, offsetof(struct noise_args, threads), 1, 4096},
+    {NULL, 0, OPTION_FLAG, 0, 0, 0},
+};
 
 /* 0 to go on, -1 after --help, else the exit code. */
 static int parse_options(int argc, char **argv, struct noise_args *a) {
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"sigma", required_argument, NULL, 's'},
-        {"seed", required_argument, NULL, 'S'},   {"threads", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    int c, rc;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            a->outdir = optarg;
-            break;
-        case 'h':
-            noise_usage(stdout);
-            return -1;
-        case 's':
-        case 'S':
-        case 't':
-            if ((rc = parse_value(c, optarg, a)))
-                return rc;
-            break;
-        default:
-            return command_usage_error(NOISE_CMD, "unknown option or missing value '%s'",
-                                       argv[optind - 1]);
-        }
-    }
-    a->inputs = argv + optind;
-    a->ninputs = (size_t)(argc - optind);
-    if (!a->has_sigma)
+    const struct options_spec spec = {.command = NOISE_CMD,
+                                      .usage = noise_usage,
+                                      .common = COMMON_SEED,
+                                      .values = &a->o,
+                                      .rows = noise_rows,
+                                      .args = a,
+                                      .max_operands = -1};
+    int first, rc = options_parse(&spec, argc, argv, &first);
+    if (rc)
+        return rc;
+    a->inputs = argv + first;
+    a->ninputs = (size_t)(argc - first);
+    if (isnan(a->sigma))
         return command_usage_error(NOISE_CMD, "--sigma: missing (the noise's standard deviation)");
     if (!a->outdir || !*a->outdir)
         return command_usage_error(NOISE_CMD, "-o: missing (the output folder)");
@@ -248,7 +223,7 @@ static void report(const struct noise_args *a, const struct etl_file *files, siz
 }
 
 static int etl_noise(int argc, char **argv) {
-    struct noise_args a = {.threads = omp_get_max_threads()};
+    struct noise_args a = {.sigma = NAN, .threads = omp_get_max_threads()};
     int rc = parse_options(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -257,7 +232,7 @@ static int etl_noise(int argc, char **argv) {
         return command_usage_error(NOISE_CMD, "out of memory");
     rc = plan_files(&a, files);
     if (!rc) {
-        struct etl_noise_settings s = {a.sigma, (uint64_t)a.seed, (int)a.threads};
+        struct etl_noise_settings s = {a.sigma, (uint64_t)a.o.seed, (int)a.threads};
         double t0 = omp_get_wtime();
         size_t failed =
             etl_noise_files(files, a.ninputs, &s, isatty(STDERR_FILENO) ? progress : NULL, NULL);

@@ -1,5 +1,6 @@
 /* ompsweep info: the machine and build context every result file carries. */
 #include "app/commands.h"
+#include "app/options.h"
 
 #include "engine/latency.h"
 #include "machine/affinity.h"
@@ -8,37 +9,41 @@
 #include "machine/places_print.h"
 #include "machine/rank_places.h"
 
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-#include <stdio.h>
-#include <string.h>
+static void info_usage(FILE *f) {
+    fprintf(f, "usage: ompsweep info [--json] [--affinity]\n\nShows the machine (CPU, cores, "
+               "caches from hwloc, memory, huge pages), the build (compiler, flags), the OpenMP "
+               "runtime and OMP_* settings, OpenBLAS's configuration, and the measured "
+               "core-to-core latency.\n\n"
+               "  --json      as JSON: the context object every result file carries\n"
+               "  --affinity  only where each rank (under mpirun or srun: ompsweep-mpi) and each "
+               "of\n"
+               "              its OpenMP threads runs, for the OMP_PLACES, OMP_PROC_BIND and MPI\n"
+               "              binding in force, with a warning for every core that threads share\n"
+               "              (exit 1 if any does)\n");
+}
+
+struct info_args {
+    int json, affinity;
+};
+
+static const struct option_row info_rows[] = {
+    {"json", 0, OPTION_FLAG, offsetof(struct info_args, json), 0, 0},
+    {"affinity", 0, OPTION_FLAG, offsetof(struct info_args, affinity), 0, 0},
+    {NULL, 0, OPTION_FLAG, 0, 0, 0},
+};
 
 int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
-    int json = 0, affinity = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "--affinity") == 0) {
-            affinity = 1;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: ompsweep info [--json] [--affinity]\n\nShows the machine (CPU, "
-                   "cores, caches from hwloc, memory, huge pages), the build (compiler, flags), "
-                   "the OpenMP runtime and OMP_* settings, OpenBLAS's configuration, and the "
-                   "measured core-to-core latency.\n\n"
-                   "  --json      as JSON: the context object every result file carries\n"
-                   "  --affinity  only where each rank (under mpirun or srun: ompsweep-mpi) and "
-                   "each of\n"
-                   "              its OpenMP threads runs, for the OMP_PLACES, OMP_PROC_BIND "
-                   "and MPI\n"
-                   "              binding in force, with a warning for every core that "
-                   "threads share\n"
-                   "              (exit 1 if any does)\n");
-            return 0;
-        } else {
-            fprintf(stderr, "ompsweep info: unknown argument '%s' (try --help)\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
+    struct info_args a = {0};
+    const struct options_spec spec = {
+        .command = "info", .usage = info_usage, .rows = info_rows, .args = &a};
+    int first, rc = options_parse(&spec, argc, argv, &first);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    int json = a.json, affinity = a.affinity;
     struct context ctx;
     context_collect(&ctx, full_argc, full_argv);
     struct rank_places places;

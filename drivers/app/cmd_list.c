@@ -1,24 +1,20 @@
 /* ompsweep list [KERNEL]: the registry, as a table or one kernel in detail. */
 #include "app/commands.h"
+#include "app/options.h"
 
 #include "kernel.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static void default_params(const struct kernel *k, double *params) {
-    for (size_t i = 0; k->params[i].name; i++)
-        params[i] = k->params[i].def;
-}
-
 static void print_table(void) {
     printf("%-14s %-10s %-10s %10s %10s %9s  %s\n", "kernel", "group", "item", "bytes/item",
            "flops/item", "flops/B", "variants");
     for (size_t i = 0; kernel_registry[i]; i++) {
         const struct kernel *k = kernel_registry[i];
-        double params[16];
+        double params[KERNEL_MAX_PARAMS];
         struct kernel_work w;
-        default_params(k, params);
+        kernel_default_params(k, params);
         k->work((size_t)k->default_size, params, &w);
         printf("%-14s %-10s %-10s %10.3g %10.3g %9.3g  ", k->name, k->group, k->item,
                w.bytes / w.items, w.flops / w.items, w.flops / w.bytes);
@@ -30,9 +26,9 @@ static void print_table(void) {
 }
 
 static void print_kernel(const struct kernel *k) {
-    double params[16];
+    double params[KERNEL_MAX_PARAMS];
     struct kernel_work w;
-    default_params(k, params);
+    kernel_default_params(k, params);
     k->work((size_t)k->default_size, params, &w);
     printf("%s: %s\n", k->name, k->summary);
     printf("  group: %s\n  item: one %s (rates are %ss per second)\n", k->group, k->item, k->item);
@@ -66,25 +62,23 @@ static void print_kernel(const struct kernel *k) {
     }
 }
 
-int cmd_list(int argc, char **argv) {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: ompsweep list [KERNEL]\n\nLists the registered kernels, or one kernel's "
+static void list_usage(FILE *f) {
+    fprintf(f, "usage: ompsweep list [KERNEL]\n\nLists the registered kernels, or one kernel's "
                "parameters, variants and units.\n");
-        return 0;
-    }
-    if (argc > 2) {
-        fprintf(stderr, "ompsweep list: too many arguments (usage: ompsweep list [KERNEL])\n");
-        return EXIT_USAGE;
-    }
-    if (argc == 1) {
+}
+
+int cmd_list(int argc, char **argv) {
+    const struct options_spec spec = {.command = "list", .usage = list_usage, .max_operands = 1};
+    int first, rc = options_parse(&spec, argc, argv, &first);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (first == argc) {
         print_table();
         return 0;
     }
-    const struct kernel *k = kernel_find(argv[1]);
-    if (!k) {
-        fprintf(stderr, "ompsweep list: unknown kernel '%s' (ompsweep list shows them)\n", argv[1]);
-        return EXIT_USAGE;
-    }
-    print_kernel(k);
-    return 0;
+    const struct kernel *k;
+    rc = command_find_kernel("list", argv[first], &k);
+    if (!rc)
+        print_kernel(k);
+    return rc;
 }

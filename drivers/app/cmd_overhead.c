@@ -1,24 +1,19 @@
 /* ompsweep overhead: EPCC-style overheads of OpenMP constructs and loop schedules, per thread
  * count (drivers/engine/overhead.h has the method, docs/overhead.md how to read the numbers). */
 #include "app/commands.h"
-
+#include "app/options.h"
 #include "engine/latency.h"
 #include "engine/overhead.h"
 #include "engine/sweep.h"
 #include "format/outfile.h"
 #include "format/units.h"
 #include "machine/context.h"
-#include "machine/context_write.h"
+#include "output/overhead_write.h"
 
-#include <getopt.h>
-#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const csv_columns =
-    "construct,schedule,chunk,threads,oversubscribed,test_us,ref_us,overhead_us,ci95_low_us,"
-    "ci95_high_us,samples";
 
 static void overhead_usage(FILE *f) {
     fprintf(f,
@@ -33,7 +28,8 @@ static void overhead_usage(FILE *f) {
             "                    reduction, schedule (default: all)\n"
             "  --schedule LIST   schedules of the 'schedule' rows: static, dynamic, guided\n"
             "                    (default: all three)\n"
-            "  --chunks LIST     chunk sizes in iterations (default: 1,2,4,8,16,32,64,128)\n"
+            "  --chunk LIST      chunk sizes in iterations (default: 1,2,4,8,16,32,64,128;\n"
+            "                    --chunks is accepted too)\n"
             "  --iters N         iterations per thread of a schedule loop (default 1024)\n"
             "  --delay US        work per iteration in microseconds (default 0.1)\n"
             "  --samples N       samples per point, each one overhead estimate (default 20)\n"
@@ -47,95 +43,37 @@ static void overhead_usage(FILE *f) {
 }
 
 struct overhead_args {
-    const char *threads, *constructs, *schedules, *chunks, *csv, *json;
-    double delay_us, min_time;
+    struct common_options o; /* --threads --schedule --chunk --samples --min-time --csv ... */
+    const char *constructs;
+    double delay_us;
     long long reps, iters;
-    int samples, quiet;
+    int samples;
 };
 
-/* The options that take a number; 0 when it parsed, else the exit code. */
-static int parse_number(int c, const char *arg, struct overhead_args *a) {
-    char err[UNITS_ERRLEN];
-    long long v;
-    switch (c) {
-    case 's':
-        if (units_parse_count(arg, 1, 10000, &v, err, sizeof err))
-            return command_usage_error("overhead", "--samples: %s", err);
-        a->samples = (int)v;
-        return 0;
-    case 'm':
-        if (units_parse_seconds(arg, &a->min_time, err, sizeof err))
-            return command_usage_error("overhead", "--min-time: %s", err);
-        return 0;
-    case 'r':
-        if (units_parse_count(arg, 1, 1 << 24, &a->reps, err, sizeof err))
-            return command_usage_error("overhead", "--reps: %s", err);
-        return 0;
-    case 'i':
-        if (units_parse_count(arg, 1, 1 << 20, &a->iters, err, sizeof err))
-            return command_usage_error("overhead", "--iters: %s", err);
-        return 0;
-    default: /* 'd' */
-        if (units_parse_real(arg, 0.0, 10000.0, &a->delay_us, err, sizeof err))
-            return command_usage_error("overhead", "--delay: %s", err);
-        return 0;
-    }
-}
+static const struct option_row overhead_rows[] = {
+    {"construct", 0, OPTION_TEXT, offsetof(struct overhead_args, constructs), 0, 0},
+    {"iters", 0, OPTION_COUNT, offsetof(struct overhead_args, iters), 1, 1 << 20},
+    {"delay", 0, OPTION_REAL, offsetof(struct overhead_args, delay_us), 0, 10000},
+    {"samples", 0, OPTION_INT, offsetof(struct overhead_args, samples), 1, 10000},
+    {"reps", 0, OPTION_COUNT, offsetof(struct overhead_args, reps), 1, 1 << 24},
+    {NULL, 0, OPTION_FLAG, 0, 0, 0},
+};
+
+/* --chunks was this command's name for --chunk. */
+static const struct option_alias overhead_aliases[] = {{"chunks", "chunk"}, {NULL, NULL}};
 
 static int parse_options(int argc, char **argv, struct overhead_args *a) {
-    static const struct option opts[] = {
-        {"threads", required_argument, NULL, 't'},  {"construct", required_argument, NULL, 'k'},
-        {"schedule", required_argument, NULL, 'S'}, {"chunks", required_argument, NULL, 'c'},
-        {"iters", required_argument, NULL, 'i'},    {"delay", required_argument, NULL, 'd'},
-        {"samples", required_argument, NULL, 's'},  {"min-time", required_argument, NULL, 'm'},
-        {"reps", required_argument, NULL, 'r'},     {"csv", required_argument, NULL, 'C'},
-        {"json", required_argument, NULL, 'J'},     {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
-    int c, rc;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            a->threads = optarg;
-            break;
-        case 'k':
-            a->constructs = optarg;
-            break;
-        case 'S':
-            a->schedules = optarg;
-            break;
-        case 'c':
-            a->chunks = optarg;
-            break;
-        case 'C':
-            a->csv = optarg;
-            break;
-        case 'J':
-            a->json = optarg;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'h':
-            overhead_usage(stdout);
-            return -1;
-        case 's':
-        case 'm':
-        case 'r':
-        case 'i':
-        case 'd':
-            if ((rc = parse_number(c, optarg, a)))
-                return rc;
-            break;
-        default:
-            return command_usage_error("overhead", "unknown option or missing value '%s'",
-                                       argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return command_usage_error("overhead", "unexpected argument '%s'", argv[optind]);
-    return 0;
+    const struct options_spec spec = {.command = "overhead",
+                                      .usage = overhead_usage,
+                                      .common = COMMON_THREADS | COMMON_SCHEDULE | COMMON_CHUNK |
+                                                COMMON_MIN_TIME | COMMON_CSV | COMMON_JSON |
+                                                COMMON_QUIET,
+                                      .values = &a->o,
+                                      .rows = overhead_rows,
+                                      .args = a,
+                                      .aliases = overhead_aliases};
+    int first;
+    return options_parse(&spec, argc, argv, &first);
 }
 
 /* What to measure, resolved from the arguments. */
@@ -190,15 +128,15 @@ static int build_plan(const struct overhead_args *a, int cpus, struct overhead_p
                                            "atomic,reduction,schedule",
                            constructs, OVERHEAD_NCONSTRUCTS, p->constructs, &p->nconstructs);
     if (!rc)
-        rc = resolve_names("--schedule", a->schedules ? a->schedules : "static,dynamic,guided",
+        rc = resolve_names("--schedule", a->o.schedule ? a->o.schedule : "static,dynamic,guided",
                            schedule_names, 3, p->schedules, &p->nschedules);
-    if (!rc && units_parse_count_list(a->chunks ? a->chunks : "1,2,4,8,16,32,64,128", 1, 1 << 24,
+    if (!rc && units_parse_count_list(a->o.chunk ? a->o.chunk : "1,2,4,8,16,32,64,128", 1, 1 << 24,
                                       &p->chunks, &p->nchunks, err, sizeof err))
-        rc = command_usage_error("overhead", "--chunks: %s", err);
-    if (!rc && a->threads &&
-        units_parse_count_list(a->threads, 1, 4096, &p->threads, &p->nthreads, err, sizeof err))
+        rc = command_usage_error("overhead", "--chunk: %s", err);
+    if (!rc && a->o.threads &&
+        units_parse_count_list(a->o.threads, 1, 4096, &p->threads, &p->nthreads, err, sizeof err))
         rc = command_usage_error("overhead", "--threads: %s", err);
-    if (!rc && !a->threads && sweep_default_threads(cpus, &p->threads, &p->nthreads))
+    if (!rc && !a->o.threads && sweep_default_threads(cpus, &p->threads, &p->nthreads))
         rc = command_usage_error("overhead", "out of memory");
     return rc;
 }
@@ -247,103 +185,11 @@ static int measure_all(const struct overhead_plan *p, const struct overhead_sett
     return 0;
 }
 
-static void csv_number(FILE *f, double v) {
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, "%.6g", v);
-}
-
-static void write_csv(FILE *f, const struct overhead_point *o, size_t n) {
-    fprintf(f, "%s\n", csv_columns);
-    for (size_t i = 0; i < n; i++, o++) {
-        int sched = o->construct == OVERHEAD_SCHEDULE;
-        fprintf(f, "%s,%s,", overhead_construct_name(o->construct),
-                sweep_schedule_name(o->schedule));
-        if (sched)
-            fprintf(f, "%d", o->chunk);
-        fprintf(f, ",%d,%s", o->threads, o->oversubscribed ? "yes" : "no");
-        const double v[] = {o->test_us, o->ref_us, o->overhead_us, o->ci95_low_us, o->ci95_high_us};
-        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-            csv_number(f, v[j]);
-        fprintf(f, ",%d\n", o->samples);
-    }
-}
-
-static void write_json(FILE *f, const struct context *ctx, const struct overhead_settings *s,
-                       double delay_us, double ns_per_step, const struct overhead_point *o,
-                       size_t n) {
-    struct json_writer w;
-    json_init(&w, f, 1);
-    json_object_begin(&w, NULL);
-    json_string(&w, "schema", "ompsweep-overhead-1");
-    context_write_json(&w, ctx);
-    json_object_begin(&w, "settings");
-    json_number(&w, "delay_us", delay_us);
-    json_integer(&w, "delay_steps", s->delay_steps);
-    json_number(&w, "ns_per_step", ns_per_step);
-    json_integer(&w, "iters_per_thread", s->iters_per_thread);
-    json_number(&w, "min_time_s", s->reps > 0 ? NAN : s->min_time);
-    json_integer(&w, "reps", s->reps);
-    json_object_end(&w);
-    json_array_begin(&w, "overheads");
-    for (size_t i = 0; i < n; i++, o++) {
-        json_object_begin(&w, NULL);
-        json_string(&w, "construct", overhead_construct_name(o->construct));
-        json_string(&w, "schedule", sweep_schedule_name(o->schedule));
-        if (o->construct == OVERHEAD_SCHEDULE)
-            json_integer(&w, "chunk", o->chunk);
-        else
-            json_null(&w, "chunk");
-        json_integer(&w, "threads", o->threads);
-        json_bool(&w, "oversubscribed", o->oversubscribed);
-        json_number(&w, "test_us", o->test_us);
-        json_number(&w, "ref_us", o->ref_us);
-        json_number(&w, "overhead_us", o->overhead_us);
-        json_number(&w, "ci95_low_us", o->ci95_low_us);
-        json_number(&w, "ci95_high_us", o->ci95_high_us);
-        json_integer(&w, "samples", o->samples);
-        json_object_end(&w);
-    }
-    json_array_end(&w);
-    json_object_end(&w);
-}
-
-/* A point whose interval is wide against the time it measures: the spread is the machine's,
- * not the construct's (a preempted sample, another job), and the mean is not to be trusted. */
-#define NOISY_HALF_WIDTH 0.1
-
-static int noisy(const struct overhead_point *o) {
-    return o->ci95_high_us - o->ci95_low_us > 2.0 * NOISY_HALF_WIDTH * o->test_us;
-}
-
-static void print_table(const struct overhead_settings *s, double delay_us, double ns_per_step,
-                        const struct overhead_point *o, size_t n) {
-    printf("\nOpenMP overheads (EPCC method): delay %.3g us (%ld steps of %.2f ns), %d samples "
-           "per point,\nschedule loops of %d iterations per thread; microseconds per construct "
-           "execution\n",
-           delay_us, s->delay_steps, ns_per_step, s->samples, s->iters_per_thread);
-    printf("%-13s %-8s %6s %8s %11s %11s %12s  %s\n", "construct", "schedule", "chunk", "threads",
-           "test_us", "ref_us", "overhead_us", "95% CI");
-    for (size_t i = 0; i < n; i++, o++) {
-        char chunk[16] = "-";
-        if (o->construct == OVERHEAD_SCHEDULE)
-            snprintf(chunk, sizeof chunk, "%d", o->chunk);
-        printf("%-13s %-8s %6s %7d%s %11.4g %11.4g %12.4g  [%.4g, %.4g]%s\n",
-               overhead_construct_name(o->construct), sweep_schedule_name(o->schedule), chunk,
-               o->threads, o->oversubscribed ? "*" : " ", o->test_us, o->ref_us, o->overhead_us,
-               o->ci95_low_us, o->ci95_high_us, noisy(o) ? " !" : "");
-    }
-    printf("(* oversubscribed: more threads than CPUs; ! noisy: the interval is wider than\n"
-           "+-%.0f %% of the test time: another load on the machine? more --samples or "
-           "--min-time)\n",
-           100.0 * NOISY_HALF_WIDTH);
-}
-
 static int run_plan(const struct overhead_args *a, const struct overhead_plan *p,
                     struct context *ctx, struct outfile *csv, struct outfile *json) {
     double ns_per_step;
     struct overhead_settings s = {.samples = a->samples,
-                                  .min_time = a->min_time,
+                                  .min_time = a->o.min_time,
                                   .reps = (long)a->reps,
                                   .iters_per_thread = (int)a->iters,
                                   .cpus = ctx->allowed_cpus > 0 ? ctx->allowed_cpus : 1};
@@ -355,7 +201,7 @@ static int run_plan(const struct overhead_args *a, const struct overhead_plan *p
         return 1;
     }
     latency_record(ctx, 0);
-    if (measure_all(p, &s, a->quiet ? NULL : stderr, pts)) {
+    if (measure_all(p, &s, a->o.quiet ? NULL : stderr, pts)) {
         free(pts);
         outfile_abort(csv);
         outfile_abort(json);
@@ -363,18 +209,20 @@ static int run_plan(const struct overhead_args *a, const struct overhead_plan *p
     }
     latency_record(ctx, 1);
     latency_warn_placement(stderr, "overhead", ctx);
-    print_table(&s, a->delay_us, ns_per_step, pts, n);
+    struct overhead_run run = {&s, a->delay_us, ns_per_step, pts, n};
+    overhead_write_table(stdout, &run);
     if (csv->f)
-        write_csv(csv->f, pts, n);
+        overhead_write_csv(csv->f, &run);
     if (json->f)
-        write_json(json->f, ctx, &s, a->delay_us, ns_per_step, pts, n);
+        overhead_write_json(json->f, &run, ctx);
     free(pts);
     int rc = command_commit_output("overhead", csv, "--csv");
     return command_commit_output("overhead", json, "--json") || rc;
 }
 
 int cmd_overhead(int argc, char **argv, int full_argc, char **full_argv) {
-    struct overhead_args a = {.delay_us = 0.1, .min_time = 0.002, .iters = 1024, .samples = 20};
+    struct overhead_args a = {
+        .o = {.min_time = 0.002}, .delay_us = 0.1, .iters = 1024, .samples = 20};
     int rc = parse_options(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -384,7 +232,7 @@ int cmd_overhead(int argc, char **argv, int full_argc, char **full_argv) {
     struct outfile csv = {0}, json = {0};
     rc = build_plan(&a, ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1, &p);
     if (!rc)
-        rc = command_open_outputs("overhead", a.csv, a.json, &csv, &json);
+        rc = command_open_outputs("overhead", a.o.csv, a.o.json, &csv, &json);
     if (!rc)
         rc = run_plan(&a, &p, &ctx, &csv, &json);
     free_plan(&p);

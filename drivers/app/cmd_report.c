@@ -1,5 +1,6 @@
 /* ompsweep report: a Markdown report with gnuplot plots from a folder of results. */
 #include "app/commands.h"
+#include "app/options.h"
 
 #include "format/outfile.h"
 #include "machine/context.h"
@@ -7,7 +8,7 @@
 #include "report/report_out.h"
 #include "report/report_sections.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,35 +36,24 @@ struct report_args {
     int no_png;
 };
 
+static const struct option_row report_rows[] = {
+    {"output", 'o', OPTION_TEXT, offsetof(struct report_args, output), 0, 0},
+    {"no-png", 0, OPTION_FLAG, offsetof(struct report_args, no_png), 0, 0},
+    {NULL, 0, OPTION_FLAG, 0, 0, 0},
+};
+
 static int parse_options(int argc, char **argv, struct report_args *a) {
-    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"no-png", no_argument, NULL, 'P'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            a->output = optarg;
-            break;
-        case 'P':
-            a->no_png = 1;
-            break;
-        case 'h':
-            report_usage(stdout);
-            return -1;
-        default:
-            return command_usage_error("report", "unknown option or missing value '%s'",
-                                       argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    const struct options_spec spec = {.command = "report",
+                                      .usage = report_usage,
+                                      .rows = report_rows,
+                                      .args = a,
+                                      .max_operands = 1};
+    int first, rc = options_parse(&spec, argc, argv, &first);
+    if (rc)
+        return rc;
+    if (first >= argc)
         return command_usage_error("report", "which folder? (ompsweep report DIR)");
-    a->dir = argv[optind++];
-    if (optind < argc)
-        return command_usage_error("report", "unexpected argument '%s'", argv[optind]);
+    a->dir = argv[first];
     return 0;
 }
 

@@ -5,7 +5,7 @@
 #include "format/units.h"
 
 #include <getopt.h>
-#include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,7 @@ static const struct option_row common_rows[] = {
     {"param", 0, OPTION_LIST, offsetof(struct common_options, param), 0, 0},
     {"samples", 0, OPTION_INT, offsetof(struct common_options, samples), 1, 1000},
     {"min-time", 0, OPTION_SECONDS, offsetof(struct common_options, min_time), 0, 0},
-    {"seed", 0, OPTION_COUNT, offsetof(struct common_options, seed), 0, (double)INT64_MAX},
+    {"seed", 0, OPTION_COUNT, offsetof(struct common_options, seed), 0, 0x1p63},
     {"csv", 0, OPTION_TEXT, offsetof(struct common_options, csv), 0, 0},
     {"json", 0, OPTION_TEXT, offsetof(struct common_options, json), 0, 0},
     {"quiet", 0, OPTION_FLAG, offsetof(struct common_options, quiet), 0, 0},
@@ -53,6 +53,12 @@ static size_t collect_rows(const struct options_spec *spec, struct active *out, 
     return n;
 }
 
+/* A range bound as a whole number: 2^63 and above (a double cannot hold 2^63 - 1) is the
+ * largest long long. */
+static long long whole(double bound) {
+    return bound >= 0x1p63 ? LLONG_MAX : (long long)bound;
+}
+
 static int store(const char *command, const struct option_row *r, void *base, const char *value) {
     char err[UNITS_ERRLEN];
     void *dest = (char *)base + r->offset;
@@ -75,7 +81,7 @@ static int store(const char *command, const struct option_row *r, void *base, co
     }
     case OPTION_INT:
     case OPTION_COUNT:
-        rc = units_parse_count(value, (long long)r->min, (long long)r->max, &v, err, sizeof err);
+        rc = units_parse_count(value, whole(r->min), whole(r->max), &v, err, sizeof err);
         if (!rc && r->kind == OPTION_INT)
             *(int *)dest = (int)v;
         else if (!rc)
@@ -88,7 +94,7 @@ static int store(const char *command, const struct option_row *r, void *base, co
         rc = units_parse_real(value, r->min, r->max, (double *)dest, err, sizeof err);
         break;
     case OPTION_BYTES:
-        rc = units_parse_bytes(value, (long long)r->min, (long long)r->max, (long long *)dest, err,
+        rc = units_parse_bytes(value, whole(r->min), whole(r->max), (long long *)dest, err,
                                sizeof err);
         break;
     }
@@ -164,6 +170,9 @@ int options_parse(const struct options_spec *spec, int argc, char **argv, int *o
         if (rc)
             return rc;
     }
+    if (spec->max_operands >= 0 && argc - optind > spec->max_operands)
+        return command_usage_error(spec->command, "unexpected argument '%s'",
+                                   argv[optind + spec->max_operands]);
     *operands = optind;
     return 0;
 }

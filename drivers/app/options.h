@@ -85,11 +85,13 @@ struct options_spec {
     const struct option_row *rows;      /* its own options ({NULL}-terminated; may be NULL) */
     void *args;                         /* where those go                                  */
     const struct option_alias *aliases; /* may be NULL */
+    int max_operands;                   /* arguments that are not options; -1: any number */
 };
 
 /* Parses argv[1 .. argc) (argv[0] is the command). Returns 0 with *operands the index of the
  * first operand (argc when there is none); -1 after printing the usage on stdout for --help or
- * -h (the command then exits 0); or EXIT_USAGE after a message on stderr. */
+ * -h (the command then exits 0); or EXIT_USAGE after a message on stderr, also for more
+ * operands than max_operands ("unexpected argument 'x'"). */
 int options_parse(const struct options_spec *spec, int argc, char **argv, int *operands);
 
 #endif

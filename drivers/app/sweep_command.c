@@ -182,16 +182,18 @@ int run_command(const struct run_mode *mode, int argc, char **argv, int full_arg
                 char **full_argv) {
     const char *command = mode->command;
     struct run_args a = {.common = {.samples = 7, .min_time = 0.02, .seed = 1}};
-    struct options_spec spec = {command, mode->usage, RUN_COMMON_OPTIONS, &a.common, mode->rows,
-                                &a,      NULL};
+    const struct options_spec spec = {.command = command,
+                                      .usage = mode->usage,
+                                      .common = RUN_COMMON_OPTIONS,
+                                      .values = &a.common,
+                                      .rows = mode->rows,
+                                      .args = &a,
+                                      .max_operands = 1};
     int first, rc = options_parse(&spec, argc, argv, &first);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (first >= argc)
         return command_usage_error(command, "which kernel? ('ompsweep list' shows them)");
-    if (first + 1 < argc)
-        return command_usage_error(command, "unexpected argument '%s' after the kernel",
-                                   argv[first + 1]);
     const struct kernel *k;
     rc = command_find_kernel(command, argv[first], &k);
     if (!rc)

@@ -304,3 +304,17 @@ const char *units_format_bytes(double bytes, char *buf, size_t len) {
     snprintf(buf, len, v == floor(v) ? "%.0f %s" : "%.3g %s", v, units[u]);
     return buf;
 }
+
+const char *units_format_seconds(double s, char *buf, size_t len) {
+    if (!isfinite(s))
+        snprintf(buf, len, "-");
+    else if (s < 1e-6)
+        snprintf(buf, len, "%.3g ns", s * 1e9);
+    else if (s < 1e-3)
+        snprintf(buf, len, "%.3g us", s * 1e6);
+    else if (s < 1.0)
+        snprintf(buf, len, "%.3g ms", s * 1e3);
+    else
+        snprintf(buf, len, "%.3g s", s);
+    return buf;
+}

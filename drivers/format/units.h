@@ -51,6 +51,10 @@ int units_parse_real(const char *s, double min, double max, double *out, char *e
  * digits; "-" for a value that is not finite. Returns buf. */
 const char *units_format_bytes(double bytes, char *buf, size_t len);
 
+/* A time in the unit that suits it: "850 ns", "12.3 us", "4.56 ms", "2.1 s" (three significant
+ * digits); "-" for a value that is not finite. Returns buf. */
+const char *units_format_seconds(double seconds, char *buf, size_t len);
+
 /* A chunk as given: "all", "5334", "125K" (bytes in the largest binary unit that divides them).
  * Returns buf, which holds at least 32 bytes. */
 const char *units_format_chunk(const struct chunk_spec *c, char *buf, size_t len);

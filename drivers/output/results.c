@@ -1,5 +1,6 @@
 #include "output/results.h"
 
+#include "format/csv_writer.h"
 #include "format/json.h"
 #include "format/schema.h"
 #include "machine/context_write.h"
@@ -7,12 +8,6 @@
 
 #include <math.h>
 #include <string.h>
-
-static const char *const csv_columns =
-    "kernel,variant,threads,schedule,chunk_items,chunk_bytes,size,working_set_bytes,samples,"
-    "median_s,min_s,max_s,mean_s,sd_s,cv,items_per_s,gbytes_per_s,gflops,speedup,efficiency,"
-    "checksum,validated,oversubscribed,ratio_ref,reps,outliers,params,rel_error,flops_per_byte,"
-    "total_threads,frac_peak_flops,frac_triad_bw,frac_read_bw,chunk,study,ranks,threads_per_rank";
 
 const char *results_study(const struct sweep_plan *plan) {
     return plan->study ? plan->study : "run";
@@ -41,52 +36,56 @@ void results_roofline(const struct sweep_plan *plan, const struct sweep_point *p
     frac[2] = c ? p->gbytes_per_s / c->read_gbytes_per_s.best : NAN;
 }
 
-/* A number, or nothing for NaN (an empty CSV field). */
-static void csv_number(FILE *f, double v, const char *fmt) {
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, fmt, v);
-}
-
-static void csv_row(FILE *f, const struct sweep_plan *plan, const struct sweep_point *p,
-                    const char *params) {
-    fprintf(f, "%s,%s,%d,%s", plan->kernel->name, p->variant->name, p->threads,
-            sweep_schedule_name(p->schedule));
-    if (p->chunk_iterations > 0)
-        fprintf(f, ",%lld,%.0f", p->chunk_items, p->chunk_bytes);
-    else
-        fputs(",,", f);
-    fprintf(f, ",%lld,%.0f,%zu", p->size, p->work.working_set, p->st.n);
-    const double v[] = {p->st.median, p->st.min, p->st.max, p->st.mean, p->st.sd, p->st.cv};
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-        csv_number(f, v[i], "%.9g");
-    csv_number(f, p->items_per_s, "%.6g");
-    csv_number(f, p->gbytes_per_s, "%.6g");
-    csv_number(f, p->gflops, "%.6g");
-    csv_number(f, p->speedup, "%.4f");
-    csv_number(f, p->efficiency, "%.4f");
-    csv_number(f, p->checksum, "%.17g");
-    fprintf(f, ",%s,%s", p->validated ? "yes" : "no", p->oversubscribed ? "yes" : "no");
-    csv_number(f, p->ratio_ref, "%.4f");
-    fprintf(f, ",%ld,%d,%s", p->reps, p->st.outliers, params);
-    csv_number(f, p->rel_error, "%.3e");
-    csv_number(f, p->work.bytes > 0 ? p->work.flops / p->work.bytes : NAN, "%.4g");
-    fprintf(f, ",%lld", p->total_threads);
+/* One point as a row, in the order of schema_sweep_columns. */
+static void csv_point(FILE *f, const struct sweep_plan *plan, const struct sweep_point *p,
+                      const char *params) {
+    struct csv_row r;
+    char chunk[64];
     double frac[3];
     results_roofline(plan, p, frac);
+    csv_row_begin(&r, f);
+    csv_put_text(&r, plan->kernel->name);
+    csv_put_text(&r, p->variant->name);
+    csv_put_integer(&r, p->threads);
+    csv_put_text(&r, sweep_schedule_name(p->schedule));
+    csv_put_count(&r, p->chunk_iterations > 0 ? p->chunk_items : -1);
+    csv_put_number(&r, p->chunk_iterations > 0 ? p->chunk_bytes : NAN, "%.0f");
+    csv_put_integer(&r, p->size);
+    csv_put_number(&r, p->work.working_set, "%.0f");
+    csv_put_integer(&r, (long long)p->st.n);
+    const double times[] = {p->st.median, p->st.min, p->st.max, p->st.mean, p->st.sd, p->st.cv};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+        csv_put_number(&r, times[i], "%.9g");
+    csv_put_number(&r, p->items_per_s, "%.6g");
+    csv_put_number(&r, p->gbytes_per_s, "%.6g");
+    csv_put_number(&r, p->gflops, "%.6g");
+    csv_put_number(&r, p->speedup, "%.4f");
+    csv_put_number(&r, p->efficiency, "%.4f");
+    csv_put_number(&r, p->checksum, "%.17g");
+    csv_put_yes_no(&r, p->validated);
+    csv_put_yes_no(&r, p->oversubscribed);
+    csv_put_number(&r, p->ratio_ref, "%.4f");
+    csv_put_integer(&r, p->reps);
+    csv_put_integer(&r, p->st.outliers);
+    csv_put_text(&r, params);
+    csv_put_number(&r, p->rel_error, "%.3e");
+    csv_put_number(&r, p->work.bytes > 0 ? p->work.flops / p->work.bytes : NAN, "%.4g");
+    csv_put_integer(&r, p->total_threads);
     for (int i = 0; i < 3; i++)
-        csv_number(f, frac[i], "%.4f");
-    char chunk[64];
-    fprintf(f, ",%s,%s,%d,%d\n", chunk_label(plan, p, chunk, sizeof chunk), results_study(plan),
-            p->ranks, p->threads);
+        csv_put_number(&r, frac[i], "%.4f");
+    csv_put_text(&r, chunk_label(plan, p, chunk, sizeof chunk));
+    csv_put_text(&r, results_study(plan));
+    csv_put_integer(&r, p->ranks);
+    csv_put_integer(&r, p->threads);
+    csv_row_end(&r);
 }
 
 void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
     char params[512];
     results_format_params(plan, params, sizeof params);
-    fprintf(f, "%s\n", csv_columns);
+    csv_put_header(f, schema_sweep_columns, COL_SWEEP_COLUMNS);
     for (size_t i = 0; i < res->npoints; i++)
-        csv_row(f, plan, &res->points[i], params);
+        csv_point(f, plan, &res->points[i], params);
 }
 
 static void json_point(struct json_writer *w, const struct sweep_plan *plan,
