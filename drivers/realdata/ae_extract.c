@@ -1,5 +1,8 @@
 #include "realdata/ae_extract.h"
 
+#include "format/csv_writer.h"
+#include "format/schema.h"
+
 #include "ae_features.h"
 #include "tradb.h"
 
@@ -19,38 +22,34 @@ struct hit {
 };
 
 void ae_extract_header(FILE *out) {
-    fputs("file,trai,set_id,channel,time_s,samples,threshold_V,amplitude_V,amplitude_dBAE,"
-          "peak_index,first_crossing,rise_time_s,energy_eu,signal_strength_nVs,counts,rms_V,"
-          "std_V,skewness\n",
-          out);
-}
-
-/* A file name as one CSV field: quoted when it holds a comma, quote or line break. */
-static void write_field(FILE *out, const char *s) {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    csv_put_header(out, schema_ae_columns, COL_AE_COLUMNS);
 }
 
 /* float32 amplitudes print exactly with 9 digits; the double features with 12. */
 static void write_row(FILE *out, const char *file, const struct hit *h) {
     const struct tradb_record *r = &h->rec;
     const struct ae_features *f = &h->f;
-    write_field(out, file);
-    fprintf(
-        out,
-        ",%lld,%lld,%d,%.7f,%zu,%.9g,%.9g,%.6f,%ld,%ld,%.9g,%.12g,%.12g,%ld,%.12g,%.12g,%.12g\n",
-        (long long)r->trai, (long long)r->set_id, r->channel, r->time, r->samples, r->threshold,
-        f->amplitude, f->amplitude_db, f->peak_index, f->first_crossing, f->rise_time, f->energy,
-        f->signal_strength, f->counts, f->rms, f->std, f->skewness);
+    struct csv_row row;
+    csv_row_begin(&row, out);
+    csv_put_text(&row, file);
+    csv_put_integer(&row, (long long)r->trai);
+    csv_put_integer(&row, (long long)r->set_id);
+    csv_put_integer(&row, r->channel);
+    csv_put_number(&row, r->time, "%.7f");
+    csv_put_integer(&row, (long long)r->samples);
+    csv_put_number(&row, r->threshold, "%.9g");
+    csv_put_number(&row, f->amplitude, "%.9g");
+    csv_put_number(&row, f->amplitude_db, "%.6f");
+    csv_put_integer(&row, f->peak_index);
+    csv_put_integer(&row, f->first_crossing);
+    csv_put_number(&row, f->rise_time, "%.9g");
+    csv_put_number(&row, f->energy, "%.12g");
+    csv_put_number(&row, f->signal_strength, "%.12g");
+    csv_put_integer(&row, f->counts);
+    csv_put_number(&row, f->rms, "%.12g");
+    csv_put_number(&row, f->std, "%.12g");
+    csv_put_number(&row, f->skewness, "%.12g");
+    csv_row_end(&row);
 }
 
 /* Fetches the next batch into hits: how many (0 at the end). A bad record is reported, counted

@@ -3,6 +3,8 @@
  * rows and their JSON sidecars. */
 #include "report/report.h"
 
+#include "format/schema.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -75,21 +77,16 @@ static int grow_array(void **p, size_t n, size_t elem) {
 
 /* ---- rows -------------------------------------------------------------------------------- */
 
-/* Column indices of a table, looked up once: required ones fail the file when missing,
- * optional ones are -1 and read as "not measured". */
-struct column {
-    const char *name;
-    int required;
-    int *index;
-};
-
-static int find_columns(const struct csv_table *t, const struct column *cols, char *err,
-                        size_t errlen) {
-    for (size_t i = 0; cols[i].name; i++) {
-        *cols[i].index = csv_column(t, cols[i].name);
-        if (cols[i].required && *cols[i].index < 0)
-            return csv_require(t, cols[i].name, cols[i].index, err, errlen);
-    }
+/* The index in t of every column of a schema (names[0 .. n)), -1 where t lacks it (read as
+ * "not measured"); a file that lacks one of the required columns (schema indices, ended by
+ * -1) is refused. */
+static int find_columns(const struct csv_table *t, const char *const *names, size_t n,
+                        const int *required, int *c, char *err, size_t errlen) {
+    for (size_t i = 0; i < n; i++)
+        c[i] = csv_column(t, names[i]);
+    for (const int *r = required; *r >= 0; r++)
+        if (c[*r] < 0)
+            return csv_require(t, names[*r], &c[*r], err, errlen);
     return 0;
 }
 
@@ -119,50 +116,33 @@ static int numbers(const struct csv_table *t, size_t row, const int *cols, doubl
     return 0;
 }
 
-enum {
-    P_KERNEL,
-    P_VARIANT,
-    P_THREADS,
-    P_SCHEDULE,
-    P_SIZE,
-    P_WS,
-    P_MEDIAN,
-    P_OVER,
-    P_CHUNK_ITEMS,
-    P_CHUNK_BYTES,
-    P_SD,
-    P_CV,
-    P_ITEMS,
-    P_GBS,
-    P_GFLOPS,
-    P_SPEEDUP,
-    P_EFF,
-    P_FPB,
-    P_TOTAL,
-    P_CHUNK,
-    P_STUDY,
-    P_PARAMS,
-    P_RANKS,
-    P_NCOLS
-};
-
 static int read_point(struct report_data *d, size_t fi, size_t row, const int *c, char *err,
                       size_t errlen) {
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
     struct report_point p = {.file = fi};
     long long threads, total = 0, ranks = 1;
-    if (csv_integer(t, row, c[P_THREADS], 1, 1000000, &threads, err, errlen))
+    if (csv_integer(t, row, c[COL_SWEEP_THREADS], 1, 1000000, &threads, err, errlen))
         return -1;
-    if (c[P_RANKS] >= 0 && csv_cell(t, row, c[P_RANKS])[0] &&
-        csv_integer(t, row, c[P_RANKS], 1, 100000000, &ranks, err, errlen))
+    if (c[COL_SWEEP_RANKS] >= 0 && csv_cell(t, row, c[COL_SWEEP_RANKS])[0] &&
+        csv_integer(t, row, c[COL_SWEEP_RANKS], 1, 100000000, &ranks, err, errlen))
         return -1;
-    if (c[P_TOTAL] >= 0 && csv_cell(t, row, c[P_TOTAL])[0] &&
-        csv_integer(t, row, c[P_TOTAL], 1, 1000000000, &total, err, errlen))
+    if (c[COL_SWEEP_TOTAL_THREADS] >= 0 && csv_cell(t, row, c[COL_SWEEP_TOTAL_THREADS])[0] &&
+        csv_integer(t, row, c[COL_SWEEP_TOTAL_THREADS], 1, 1000000000, &total, err, errlen))
         return -1;
-    const int cols[] = {c[P_SIZE],    c[P_WS],  c[P_MEDIAN], c[P_CHUNK_ITEMS], c[P_CHUNK_BYTES],
-                        c[P_SD],      c[P_CV],  c[P_ITEMS],  c[P_GBS],         c[P_GFLOPS],
-                        c[P_SPEEDUP], c[P_EFF], c[P_FPB]};
+    const int cols[] = {c[COL_SWEEP_SIZE],
+                        c[COL_SWEEP_WORKING_SET_BYTES],
+                        c[COL_SWEEP_MEDIAN_S],
+                        c[COL_SWEEP_CHUNK_ITEMS],
+                        c[COL_SWEEP_CHUNK_BYTES],
+                        c[COL_SWEEP_SD_S],
+                        c[COL_SWEEP_CV],
+                        c[COL_SWEEP_ITEMS_PER_S],
+                        c[COL_SWEEP_GBYTES_PER_S],
+                        c[COL_SWEEP_GFLOPS],
+                        c[COL_SWEEP_SPEEDUP],
+                        c[COL_SWEEP_EFFICIENCY],
+                        c[COL_SWEEP_FLOPS_PER_BYTE]};
     double *const out[] = {&p.size,
                            &p.working_set_bytes,
                            &p.median_s,
@@ -177,17 +157,17 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
                            &p.efficiency,
                            &p.flops_per_byte};
     if (numbers(t, row, cols, out, sizeof cols / sizeof cols[0], err, errlen) ||
-        yes_no(t, row, c[P_OVER], &p.oversubscribed, err, errlen))
+        yes_no(t, row, c[COL_SWEEP_OVERSUBSCRIBED], &p.oversubscribed, err, errlen))
         return -1;
     p.threads = (int)threads;
     p.ranks = (int)ranks;
     p.total_threads = total ? (int)total : p.threads;
-    p.kernel = csv_cell(t, row, c[P_KERNEL]);
-    p.variant = csv_cell(t, row, c[P_VARIANT]);
-    p.schedule = csv_cell(t, row, c[P_SCHEDULE]);
-    p.chunk = csv_cell(t, row, c[P_CHUNK]);
-    p.params = csv_cell(t, row, c[P_PARAMS]);
-    p.study = csv_cell(t, row, c[P_STUDY]);
+    p.kernel = csv_cell(t, row, c[COL_SWEEP_KERNEL]);
+    p.variant = csv_cell(t, row, c[COL_SWEEP_VARIANT]);
+    p.schedule = csv_cell(t, row, c[COL_SWEEP_SCHEDULE]);
+    p.chunk = csv_cell(t, row, c[COL_SWEEP_CHUNK]);
+    p.params = csv_cell(t, row, c[COL_SWEEP_PARAMS]);
+    p.study = csv_cell(t, row, c[COL_SWEEP_STUDY]);
     if (!p.study[0])
         p.study = f->json.study[0] ? f->json.study : "run";
     if (p.threads > f->max_threads)
@@ -202,32 +182,13 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
 }
 
 static int read_points(struct report_data *d, size_t fi, char *err, size_t errlen) {
-    int c[P_NCOLS];
-    const struct column cols[] = {{"kernel", 1, &c[P_KERNEL]},
-                                  {"variant", 1, &c[P_VARIANT]},
-                                  {"threads", 1, &c[P_THREADS]},
-                                  {"schedule", 1, &c[P_SCHEDULE]},
-                                  {"size", 1, &c[P_SIZE]},
-                                  {"working_set_bytes", 1, &c[P_WS]},
-                                  {"median_s", 1, &c[P_MEDIAN]},
-                                  {"oversubscribed", 1, &c[P_OVER]},
-                                  {"chunk_items", 0, &c[P_CHUNK_ITEMS]},
-                                  {"chunk_bytes", 0, &c[P_CHUNK_BYTES]},
-                                  {"sd_s", 0, &c[P_SD]},
-                                  {"cv", 0, &c[P_CV]},
-                                  {"items_per_s", 0, &c[P_ITEMS]},
-                                  {"gbytes_per_s", 0, &c[P_GBS]},
-                                  {"gflops", 0, &c[P_GFLOPS]},
-                                  {"speedup", 0, &c[P_SPEEDUP]},
-                                  {"efficiency", 0, &c[P_EFF]},
-                                  {"flops_per_byte", 0, &c[P_FPB]},
-                                  {"total_threads", 0, &c[P_TOTAL]},
-                                  {"chunk", 0, &c[P_CHUNK]},
-                                  {"study", 0, &c[P_STUDY]},
-                                  {"params", 0, &c[P_PARAMS]},
-                                  {"ranks", 0, &c[P_RANKS]},
-                                  {NULL, 0, NULL}};
-    if (find_columns(&d->files[fi].csv, cols, err, errlen))
+    int c[COL_SWEEP_COLUMNS];
+    static const int required[] = {
+        COL_SWEEP_KERNEL,   COL_SWEEP_VARIANT,        COL_SWEEP_THREADS,
+        COL_SWEEP_SCHEDULE, COL_SWEEP_SIZE,           COL_SWEEP_WORKING_SET_BYTES,
+        COL_SWEEP_MEDIAN_S, COL_SWEEP_OVERSUBSCRIBED, -1};
+    if (find_columns(&d->files[fi].csv, schema_sweep_columns, COL_SWEEP_COLUMNS, required, c, err,
+                     errlen))
         return -1;
     for (size_t r = 0; r < d->files[fi].csv.nrows; r++)
         if (read_point(d, fi, r, c, err, errlen))
@@ -235,51 +196,35 @@ static int read_points(struct report_data *d, size_t fi, char *err, size_t errle
     return 0;
 }
 
-enum {
-    O_CONSTRUCT,
-    O_SCHEDULE,
-    O_CHUNK,
-    O_THREADS,
-    O_OVER,
-    O_TEST,
-    O_REF,
-    O_OVERHEAD,
-    O_LOW,
-    O_HIGH,
-    O_SAMPLES,
-    O_NCOLS
-};
-
 static int read_overheads(struct report_data *d, size_t fi, char *err, size_t errlen) {
-    int c[O_NCOLS];
-    const struct column cols[] = {
-        {"construct", 1, &c[O_CONSTRUCT]}, {"schedule", 1, &c[O_SCHEDULE]},
-        {"chunk", 1, &c[O_CHUNK]},         {"threads", 1, &c[O_THREADS]},
-        {"oversubscribed", 1, &c[O_OVER]}, {"test_us", 1, &c[O_TEST]},
-        {"ref_us", 1, &c[O_REF]},          {"overhead_us", 1, &c[O_OVERHEAD]},
-        {"ci95_low_us", 1, &c[O_LOW]},     {"ci95_high_us", 1, &c[O_HIGH]},
-        {"samples", 1, &c[O_SAMPLES]},     {NULL, 0, NULL}};
+    int c[COL_OVERHEAD_COLUMNS];
+    static const int required[] = {
+        COL_OVERHEAD_CONSTRUCT,    COL_OVERHEAD_SCHEDULE,       COL_OVERHEAD_CHUNK,
+        COL_OVERHEAD_THREADS,      COL_OVERHEAD_OVERSUBSCRIBED, COL_OVERHEAD_TEST_US,
+        COL_OVERHEAD_REF_US,       COL_OVERHEAD_OVERHEAD_US,    COL_OVERHEAD_CI95_LOW_US,
+        COL_OVERHEAD_CI95_HIGH_US, COL_OVERHEAD_SAMPLES,        -1};
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
-    if (find_columns(t, cols, err, errlen))
+    if (find_columns(t, schema_overhead_columns, COL_OVERHEAD_COLUMNS, required, c, err, errlen))
         return -1;
     for (size_t r = 0; r < t->nrows; r++) {
         struct report_overhead o = {.file = fi};
         long long threads;
         /* An overhead may come out negative within its noise: only the times must not. */
-        const int times[] = {c[O_TEST], c[O_REF], c[O_SAMPLES]};
+        const int times[] = {c[COL_OVERHEAD_TEST_US], c[COL_OVERHEAD_REF_US],
+                             c[COL_OVERHEAD_SAMPLES]};
         double *const out[] = {&o.test_us, &o.ref_us, &o.samples};
-        if (csv_integer(t, r, c[O_THREADS], 1, 1000000, &threads, err, errlen) ||
+        if (csv_integer(t, r, c[COL_OVERHEAD_THREADS], 1, 1000000, &threads, err, errlen) ||
             numbers(t, r, times, out, 3, err, errlen) ||
-            csv_number(t, r, c[O_OVERHEAD], &o.overhead_us, err, errlen) ||
-            csv_number(t, r, c[O_LOW], &o.ci_low_us, err, errlen) ||
-            csv_number(t, r, c[O_HIGH], &o.ci_high_us, err, errlen) ||
-            yes_no(t, r, c[O_OVER], &o.oversubscribed, err, errlen))
+            csv_number(t, r, c[COL_OVERHEAD_OVERHEAD_US], &o.overhead_us, err, errlen) ||
+            csv_number(t, r, c[COL_OVERHEAD_CI95_LOW_US], &o.ci_low_us, err, errlen) ||
+            csv_number(t, r, c[COL_OVERHEAD_CI95_HIGH_US], &o.ci_high_us, err, errlen) ||
+            yes_no(t, r, c[COL_OVERHEAD_OVERSUBSCRIBED], &o.oversubscribed, err, errlen))
             return -1;
         o.threads = (int)threads;
-        o.construct = csv_cell(t, r, c[O_CONSTRUCT]);
-        o.schedule = csv_cell(t, r, c[O_SCHEDULE]);
-        o.chunk = csv_cell(t, r, c[O_CHUNK]);
+        o.construct = csv_cell(t, r, c[COL_OVERHEAD_CONSTRUCT]);
+        o.schedule = csv_cell(t, r, c[COL_OVERHEAD_SCHEDULE]);
+        o.chunk = csv_cell(t, r, c[COL_OVERHEAD_CHUNK]);
         if (o.threads > f->max_threads)
             f->max_threads = o.threads;
         f->oversubscribed |= o.oversubscribed;
@@ -290,61 +235,47 @@ static int read_overheads(struct report_data *d, size_t fi, char *err, size_t er
     return 0;
 }
 
-enum {
-    B_KERNEL,
-    B_VARIANT,
-    B_THREADS,
-    B_STATUS,
-    B_SIZE,
-    B_WS,
-    B_LOWER,
-    B_UPPER,
-    B_T1,
-    B_TN,
-    B_SPEEDUP,
-    B_MEAS,
-    B_NCOLS
-};
-
 static int breakeven_status_ok(const char *s) {
     return !strcmp(s, "found") || !strcmp(s, "always") || !strcmp(s, "never") ||
            !strcmp(s, "serial");
 }
 
 static int read_breakevens(struct report_data *d, size_t fi, char *err, size_t errlen) {
-    int c[B_NCOLS];
-    const struct column cols[] = {{"kernel", 1, &c[B_KERNEL]},
-                                  {"variant", 1, &c[B_VARIANT]},
-                                  {"threads", 1, &c[B_THREADS]},
-                                  {"status", 1, &c[B_STATUS]},
-                                  {"breakeven_size", 1, &c[B_SIZE]},
-                                  {"breakeven_working_set_bytes", 1, &c[B_WS]},
-                                  {"lower_size", 1, &c[B_LOWER]},
-                                  {"upper_size", 1, &c[B_UPPER]},
-                                  {"time_1thread_s", 1, &c[B_T1]},
-                                  {"time_nthreads_s", 1, &c[B_TN]},
-                                  {"speedup_at_breakeven", 1, &c[B_SPEEDUP]},
-                                  {"measurements", 1, &c[B_MEAS]},
-                                  {NULL, 0, NULL}};
+    int c[COL_BREAKEVEN_COLUMNS];
+    static const int required[] = {COL_BREAKEVEN_KERNEL,
+                                   COL_BREAKEVEN_VARIANT,
+                                   COL_BREAKEVEN_THREADS,
+                                   COL_BREAKEVEN_STATUS,
+                                   COL_BREAKEVEN_SIZE,
+                                   COL_BREAKEVEN_WORKING_SET_BYTES,
+                                   COL_BREAKEVEN_LOWER_SIZE,
+                                   COL_BREAKEVEN_UPPER_SIZE,
+                                   COL_BREAKEVEN_TIME_1THREAD_S,
+                                   COL_BREAKEVEN_TIME_NTHREADS_S,
+                                   COL_BREAKEVEN_SPEEDUP,
+                                   COL_BREAKEVEN_MEASUREMENTS,
+                                   -1};
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
-    if (find_columns(t, cols, err, errlen))
+    if (find_columns(t, schema_breakeven_columns, COL_BREAKEVEN_COLUMNS, required, c, err, errlen))
         return -1;
     for (size_t r = 0; r < t->nrows; r++) {
         struct report_breakeven b = {.file = fi};
         long long threads;
-        const int nums[] = {c[B_SIZE], c[B_WS], c[B_LOWER],   c[B_UPPER],
-                            c[B_T1],   c[B_TN], c[B_SPEEDUP], c[B_MEAS]};
+        const int nums[] = {c[COL_BREAKEVEN_SIZE],           c[COL_BREAKEVEN_WORKING_SET_BYTES],
+                            c[COL_BREAKEVEN_LOWER_SIZE],     c[COL_BREAKEVEN_UPPER_SIZE],
+                            c[COL_BREAKEVEN_TIME_1THREAD_S], c[COL_BREAKEVEN_TIME_NTHREADS_S],
+                            c[COL_BREAKEVEN_SPEEDUP],        c[COL_BREAKEVEN_MEASUREMENTS]};
         double *const out[] = {&b.size,       &b.working_set_bytes, &b.lower_size,
                                &b.upper_size, &b.time_1thread_s,    &b.time_nthreads_s,
                                &b.speedup,    &b.measurements};
-        if (csv_integer(t, r, c[B_THREADS], 1, 1000000, &threads, err, errlen) ||
+        if (csv_integer(t, r, c[COL_BREAKEVEN_THREADS], 1, 1000000, &threads, err, errlen) ||
             numbers(t, r, nums, out, 8, err, errlen))
             return -1;
         b.threads = (int)threads;
-        b.kernel = csv_cell(t, r, c[B_KERNEL]);
-        b.variant = csv_cell(t, r, c[B_VARIANT]);
-        b.status = csv_cell(t, r, c[B_STATUS]);
+        b.kernel = csv_cell(t, r, c[COL_BREAKEVEN_KERNEL]);
+        b.variant = csv_cell(t, r, c[COL_BREAKEVEN_VARIANT]);
+        b.status = csv_cell(t, r, c[COL_BREAKEVEN_STATUS]);
         if (!breakeven_status_ok(b.status)) {
             snprintf(err, errlen,
                      "%s:%ld: column 'status': '%.40s' is not found, always, never or serial",
@@ -361,27 +292,31 @@ static int read_breakevens(struct report_data *d, size_t fi, char *err, size_t e
 /* ---- files ------------------------------------------------------------------------------- */
 
 /* The kind of a CSV from its first columns; -1 for a CSV that is not an ompsweep result. */
+static int starts_like(const struct csv_table *t, const char *const *columns, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (i >= t->ncols || strcmp(t->header[i], columns[i]) != 0)
+            return 0;
+    return 1;
+}
+
 static int csv_kind(const struct csv_table *t) {
-    const char *const *h = (const char *const *)t->header;
-    if (t->ncols >= 4 && !strcmp(h[0], "construct") && !strcmp(h[1], "schedule") &&
-        !strcmp(h[2], "chunk") && !strcmp(h[3], "threads"))
+    if (starts_like(t, schema_overhead_columns, 4))
         return REPORT_OVERHEAD;
-    if (t->ncols < 4 || strcmp(h[0], "kernel") || strcmp(h[1], "variant") ||
-        strcmp(h[2], "threads"))
-        return -1;
-    return strcmp(h[3], "status") == 0 ? REPORT_BREAKEVEN : REPORT_POINTS;
+    if (starts_like(t, schema_breakeven_columns, 4))
+        return REPORT_BREAKEVEN;
+    return starts_like(t, schema_sweep_columns, 3) ? REPORT_POINTS : -1;
 }
 
 static const char *expected_schema(enum report_kind kind) {
     switch (kind) {
     case REPORT_OVERHEAD:
-        return "ompsweep-overhead-1";
+        return SCHEMA_OVERHEAD;
     case REPORT_BREAKEVEN:
-        return "ompsweep-breakeven-1";
+        return SCHEMA_BREAKEVEN;
     case REPORT_CEILINGS:
-        return "ompsweep-ceilings-1";
+        return SCHEMA_CEILINGS;
     default:
-        return "ompsweep-run-1";
+        return SCHEMA_RUN;
     }
 }
 
@@ -474,7 +409,7 @@ static int load_json(struct report_data *d, const char *path, const char *name) 
     char why[1024];
     if (report_json_read(path, name, &s, why, sizeof why))
         return report_warn(d, "`%s` does not parse (%s): skipped", name, why);
-    if (strcmp(s.schema, "ompsweep-ceilings-1") != 0) {
+    if (strcmp(s.schema, SCHEMA_CEILINGS) != 0) {
         report_sidecar_free(&s);
         return report_note(d, "`%s`: %s", name,
                            strncmp(s.schema, "ompsweep-", 9) == 0
