@@ -32,6 +32,8 @@
 #ifndef OMPSWEEP_AUDIO_H
 #define OMPSWEEP_AUDIO_H
 
+#include "atomic_file.h"
+
 #include <stddef.h>
 
 struct audio {
@@ -90,10 +92,9 @@ long long audio_reader_read(struct audio_reader *r, void *buf, size_t frames, ch
 void audio_reader_close(struct audio_reader *r);
 
 struct audio_writer {
-    void *sf;         /* libsndfile's SNDFILE, NULL when closed */
-    int fd;           /* the temporary file's descriptor, -1 when none */
-    const char *path; /* the final name, kept alive by the caller */
-    char tmp[4096];   /* the temporary file's name */
+    void *sf;                /* libsndfile's SNDFILE, NULL when closed */
+    struct atomic_file file; /* the temporary file (io/atomic_file.h) */
+    const char *path;        /* the final name, kept alive by the caller */
     int format, channels, is_double;
     size_t clipped; /* samples clamped to full scale so far (integer PCM) */
     void *buf;      /* rounding buffer of the integer PCM paths (malloc'ed), or NULL */

@@ -2,25 +2,16 @@
 #include "audio.h"
 #include "audio_private.h"
 
+#include "atomic_file.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Frames the rounding buffer of the 8-, 24- and 32-bit paths holds. */
 enum { ROUND_BLOCK_FRAMES = 4096 };
-
-/* ".NAME.tmp.XXXXXX" in the folder of path. */
-static int temp_name(const char *path, char *tmp, size_t len) {
-    const char *slash = strrchr(path, '/');
-    int dir_len = slash ? (int)(slash - path + 1) : 0;
-    const char *base = slash ? slash + 1 : path;
-    int n = snprintf(tmp, len, "%.*s.%s.tmp.XXXXXX", dir_len, path, base);
-    return n < 0 || (size_t)n >= len ? -1 : 0;
-}
 
 /* Bits of an integer PCM subtype whose conversion from float this file has checked, else 0. */
 static int pcm_bits(int format) {
@@ -56,7 +47,7 @@ static int open_sndfile(struct audio_writer *w, const struct audio *fmt, char *e
     SF_INFO info = {
         .samplerate = fmt->sample_rate, .channels = fmt->channels, .format = fmt->format};
     pthread_mutex_lock(&audio_open_lock);
-    w->sf = sf_open_fd(w->fd, SFM_WRITE, &info, SF_FALSE);
+    w->sf = sf_open_fd(w->file.fd, SFM_WRITE, &info, SF_FALSE);
     if (!w->sf)
         snprintf(err, errlen, "%s: %s", w->path, sf_strerror(NULL));
     pthread_mutex_unlock(&audio_open_lock);
@@ -76,17 +67,13 @@ static int open_sndfile(struct audio_writer *w, const struct audio *fmt, char *e
 int audio_writer_open(struct audio_writer *w, const char *path, const struct audio *fmt, char *err,
                       size_t errlen) {
     memset(w, 0, sizeof *w);
-    w->fd = -1;
+    w->file.fd = -1;
     w->path = path;
     w->format = fmt->format;
     w->channels = fmt->channels;
     w->is_double = fmt->is_double;
     if (check_writable_format(fmt, path, err, errlen))
         return -1;
-    if (temp_name(path, w->tmp, sizeof w->tmp)) {
-        snprintf(err, errlen, "%s: name too long", path);
-        return -1;
-    }
     int bits = pcm_bits(fmt->format);
     if (bits && !(bits == 16 && !fmt->is_double)) {
         size_t size = fmt->is_double ? sizeof(double) : sizeof(float);
@@ -96,13 +83,12 @@ int audio_writer_open(struct audio_writer *w, const char *path, const struct aud
             return -1;
         }
     }
-    w->fd = mkstemp(w->tmp);
-    if (w->fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    int e = atomic_file_open(&w->file, path);
+    if (e) {
+        snprintf(err, errlen, "%s: %s", path, e == ENAMETOOLONG ? "name too long" : strerror(e));
         audio_writer_abort(w);
         return -1;
     }
-    fchmod(w->fd, 0644);
     if (open_sndfile(w, fmt, err, errlen)) {
         audio_writer_abort(w);
         return -1;
@@ -197,20 +183,15 @@ int audio_writer_commit(struct audio_writer *w, size_t *clipped, char *err, size
         snprintf(err, errlen, "%s: %s", w->path, sf_error_number(closed));
         rc = -1;
     }
-    if (close(w->fd) != 0 && !rc) {
-        snprintf(err, errlen, "%s: %s", w->path, strerror(errno));
-        rc = -1;
-    }
-    w->fd = -1;
-    if (!rc && rename(w->tmp, w->path) != 0) {
-        snprintf(err, errlen, "%s: %s", w->path, strerror(errno));
+    int e = rc ? 0 : atomic_file_commit(&w->file);
+    if (rc)
+        atomic_file_abort(&w->file);
+    if (e) {
+        snprintf(err, errlen, "%s: %s", w->path, strerror(e));
         rc = -1;
     }
     if (clipped)
         *clipped = w->clipped;
-    if (rc)
-        unlink(w->tmp);
-    w->tmp[0] = '\0';
     free(w->buf);
     w->buf = NULL;
     return rc;
@@ -220,12 +201,7 @@ void audio_writer_abort(struct audio_writer *w) {
     if (w->sf)
         sf_close(w->sf);
     w->sf = NULL;
-    if (w->fd >= 0) {
-        close(w->fd);
-        unlink(w->tmp);
-    }
-    w->fd = -1;
-    w->tmp[0] = '\0';
+    atomic_file_abort(&w->file);
     free(w->buf);
     w->buf = NULL;
 }

@@ -48,8 +48,8 @@ static inline int dir_is_empty(const char *dir) {
     return empty;
 }
 
-/* Entries of dir that look like a temporary output (".tmp." in the name, as outfile.h and the
- * etl writer make them): a failed or finished command must leave none. */
+/* Entries of dir that look like a temporary output (".tmp." in the name, as io/atomic_file.h
+ * makes them): a failed or finished command must leave none. */
 static inline int temp_files_in(const char *dir) {
     DIR *d = opendir(dir);
     int n = 0;

@@ -1,4 +1,5 @@
 /* The command line: parsers, output files, and the ompsweep binary on good and bad input. */
+#include "atomic_file.h"
 #include "cli_support.h"
 #include "engine/stats.h"
 #include "format/outfile.h"
@@ -6,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
@@ -148,11 +150,54 @@ Test(outfile, pattern_expansion_and_atomic_commit) {
     cr_assert_eq(outfile_commit(&o, err, sizeof err), 0);
     cr_assert_eq(access(path, F_OK), 0);
     cr_assert_eq(outfile_open(&o, path, err, sizeof err), 0);
+    char tmp[sizeof o.file.tmp];
+    snprintf(tmp, sizeof tmp, "%s", o.file.tmp);
+    cr_assert_eq(access(tmp, F_OK), 0, "the temporary file %s exists while writing", tmp);
     outfile_abort(&o);
-    cr_assert_neq(access(o.tmp_path, F_OK), 0, "abort removes the temporary file");
+    cr_assert_neq(access(tmp, F_OK), 0, "abort removes the temporary file");
+    cr_assert_eq(access(path, F_OK), 0, "abort leaves the committed file");
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
+}
+
+/* The one temporary-file-then-rename every writer uses (results, reports, plots, audio). */
+Test(atomic_file, replaces_a_file_in_one_step_or_not_at_all) {
+    char dir[] = "/tmp/ompsweep-atomic-XXXXXX", path[512], failed[512], text[16] = "";
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/a/b/c", dir);
+    cr_assert_eq(atomic_file_make_folders(path, failed, sizeof failed), 0);
+    cr_assert_eq(atomic_file_make_folders(path, failed, sizeof failed), 0, "again: no error");
+    snprintf(path, sizeof path, "%s/a/b/c/x.txt", dir);
+    struct atomic_file a;
+    cr_assert_eq(atomic_file_open(&a, path), 0);
+    char want[600];
+    snprintf(want, sizeof want, "%s/a/b/c/.x.txt.tmp.", dir);
+    cr_assert(strncmp(a.tmp, want, strlen(want)) == 0, "hidden, beside the final name: %s", a.tmp);
+    cr_assert_eq(write(a.fd, "new", 3), 3);
+    FILE *f = fopen(path, "w"); /* the file being replaced */
+    fputs("old", f);
+    fclose(f);
+    atomic_file_abort(&a);
+    f = fopen(path, "r");
+    cr_assert(fgets(text, sizeof text, f) && strcmp(text, "old") == 0, "abort keeps the old file");
+    fclose(f);
+    cr_assert_eq(atomic_file_open(&a, path), 0);
+    cr_assert_eq(write(a.fd, "new", 3), 3);
+    cr_assert_eq(atomic_file_commit(&a), 0);
+    f = fopen(path, "r");
+    cr_assert(fgets(text, sizeof text, f) && strcmp(text, "new") == 0, "commit replaced it");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/a/b/c", dir);
+    cr_assert_eq(temp_files_in(path), 0, "no temporary file is left");
+    /* A folder that cannot be made names itself; a file whose folder is missing is not made. */
+    snprintf(path, sizeof path, "%s/a/b/c/x.txt/d", dir);
+    cr_assert_eq(atomic_file_make_folders(path, failed, sizeof failed), ENOTDIR);
+    cr_assert_str_eq(failed, path);
+    snprintf(path, sizeof path, "%s/none/x.txt", dir);
+    cr_assert_eq(atomic_file_open(&a, path), ENOENT);
+    atomic_file_abort(&a); /* harmless after a failed open */
+    test_dir_remove(dir);
 }
 
 /* ---- the binary ------------------------------------------------------------------------- */

@@ -116,7 +116,7 @@ int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
         return fflush(stdout) == 0 && !failed ? 0 : 1;
     if (t.files_failed == files) {
         outfile_abort(&of);
-        return 1;
+        return EXIT_FAILED;
     }
-    return command_commit_output("ae", &of, "-o") || failed ? 1 : 0;
+    return command_commit_output("ae", &of, "-o") || failed ? EXIT_FAILED : 0;
 }

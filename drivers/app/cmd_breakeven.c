@@ -222,7 +222,7 @@ static int run_jobs(const struct breakeven_args *a, struct context *ctx, const s
         if (search_one(a, &jobs[i], &found[i])) {
             outfile_abort(csv);
             outfile_abort(json);
-            return 1;
+            return EXIT_FAILED;
         }
     latency_record(ctx, 1);
     latency_warn_placement(stderr, "breakeven", ctx);

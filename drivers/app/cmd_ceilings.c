@@ -116,7 +116,7 @@ int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
         fprintf(stderr, "ompsweep ceilings: %s\n", err);
         outfile_abort(&out);
         free(threads);
-        return 1;
+        return EXIT_FAILED;
     }
     latency_record(&ctx, 1);
     printf("\nceilings of %s (STREAM arrays of %lld elements, %.3g MiB each)\n", c.host,

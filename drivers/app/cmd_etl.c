@@ -2,6 +2,7 @@
  * The only action so far is `noise`. */
 #include "app/commands.h"
 #include "app/options.h"
+#include "atomic_file.h"
 
 #include "format/units.h"
 #include "realdata/etl.h"
@@ -139,23 +140,14 @@ static int check_overwrite(const struct etl_file *f) {
     return 0;
 }
 
-/* mkdir -p. */
 static int make_folder(const char *dir) {
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof path, "%s", dir) >= sizeof path)
+    char failed[4096];
+    int e = atomic_file_make_folders(dir, failed, sizeof failed);
+    if (e == ENAMETOOLONG)
         return command_usage_error(NOISE_CMD, "-o: '%s': name too long", dir);
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int bad = mkdir(path, 0777) != 0 && errno != EEXIST;
-        *p = '/';
-        if (bad)
-            break;
-    }
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return command_usage_error(NOISE_CMD, "-o: cannot create folder '%s': %s", dir,
-                                   strerror(errno));
+    if (e)
+        return command_usage_error(NOISE_CMD, "-o: cannot create folder '%s': %s", failed,
+                                   strerror(e));
     return 0;
 }
 
@@ -237,7 +229,7 @@ static int etl_noise(int argc, char **argv) {
         size_t failed =
             etl_noise_files(files, a.ninputs, &s, isatty(STDERR_FILENO) ? progress : NULL, NULL);
         report(&a, files, failed, omp_get_wtime() - t0);
-        rc = failed ? 1 : 0;
+        rc = failed ? EXIT_FAILED : 0;
     }
     free(files);
     return rc;

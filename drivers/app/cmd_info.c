@@ -49,7 +49,7 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
     struct rank_places places;
     if (rank_places_collect(&places)) {
         fprintf(stderr, "ompsweep info: out of memory\n");
-        return 1;
+        return EXIT_FAILED;
     }
     ctx.places = &places;
     if (affinity && !json) {
@@ -58,7 +58,7 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
                ctx.omp_num_places, ctx.omp_max_threads, places.count, places.count > 1 ? "s" : "");
         int shared = places_print_threads(stdout, &places);
         rank_places_free(&places);
-        return shared || places.overlapping ? 1 : 0;
+        return shared || places.overlapping ? EXIT_FAILED : 0;
     }
     latency_record(&ctx, 0);
     if (json) {

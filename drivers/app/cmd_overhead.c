@@ -198,14 +198,14 @@ static int run_plan(const struct overhead_args *a, const struct overhead_plan *p
     struct overhead_point *pts = calloc(n, sizeof *pts);
     if (!pts) {
         fprintf(stderr, "ompsweep overhead: out of memory\n");
-        return 1;
+        return EXIT_FAILED;
     }
     latency_record(ctx, 0);
     if (measure_all(p, &s, a->o.quiet ? NULL : stderr, pts)) {
         free(pts);
         outfile_abort(csv);
         outfile_abort(json);
-        return 1;
+        return EXIT_FAILED;
     }
     latency_record(ctx, 1);
     latency_warn_placement(stderr, "overhead", ctx);

@@ -57,18 +57,6 @@ static int parse_options(int argc, char **argv, struct report_args *a) {
     return 0;
 }
 
-/* DIR/report.md as an outfile pattern: a '%' in the folder's name is not a %-code. */
-static void default_output(const char *dir, char *out, size_t len) {
-    size_t j = 0;
-    for (size_t i = 0; dir[i] && j + 16 < len; i++) {
-        if (dir[i] == '%')
-            out[j++] = '%';
-        out[j++] = dir[i];
-    }
-    out[j] = '\0';
-    snprintf(out + j, len - j, "/report.md");
-}
-
 /* The plots folder beside the report. */
 static void plots_folder(const char *report, char *out, size_t len) {
     const char *slash = strrchr(report, '/');
@@ -114,27 +102,26 @@ int cmd_report(int argc, char **argv, int full_argc, char **full_argv) {
     int rc = parse_options(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
-    char err[2048], pattern[8192];
+    char err[2048], name[8192];
     struct report_data d;
     rc = report_load(a.dir, &d, err, sizeof err);
-    if (rc == REPORT_EXIT_USAGE)
+    if (rc == REPORT_NO_FOLDER)
         return command_usage_error("report", "%s", err);
     if (rc) {
         fprintf(stderr, "ompsweep report: %s\n", err);
-        return REPORT_EXIT_DATA;
+        return EXIT_FAILED;
     }
     print_warnings(&d);
-    if (a.output)
-        snprintf(pattern, sizeof pattern, "%s", a.output);
-    else
-        default_output(a.dir, pattern, sizeof pattern);
     struct outfile out;
-    if (outfile_open(&out, pattern, err, sizeof err)) {
+    /* -o is a pattern (%h, %d...); the default is a name: a '%' in DIR is a '%'. */
+    snprintf(name, sizeof name, "%s/report.md", a.dir);
+    if (a.output ? outfile_open(&out, a.output, err, sizeof err)
+                 : outfile_open_name(&out, name, err, sizeof err)) {
         report_data_free(&d);
         if (a.output)
             return command_usage_error("report", "-o: %s", err);
         fprintf(stderr, "ompsweep report: %s\n", err);
-        return REPORT_EXIT_DATA;
+        return EXIT_FAILED;
     }
     struct report_out o = {.md = out.f, .png = !a.no_png, .gnuplot = plot_find_gnuplot()};
     snprintf(o.plots_link, sizeof o.plots_link, "plots");
@@ -152,7 +139,7 @@ int cmd_report(int argc, char **argv, int full_argc, char **full_argv) {
     free(o.names);
     if (outfile_commit(&out, err, sizeof err)) {
         fprintf(stderr, "ompsweep report: %s\n", err);
-        return REPORT_EXIT_DATA;
+        return EXIT_FAILED;
     }
     printf("%s: %d plot%s", out.path, o.drawn_plots, o.drawn_plots == 1 ? "" : "s");
     if (o.drawn_plots)
@@ -161,5 +148,5 @@ int cmd_report(int argc, char **argv, int full_argc, char **full_argv) {
     if (o.failed_plots)
         fprintf(stderr, "ompsweep report: %d plot%s could not be drawn (see above)\n",
                 o.failed_plots, o.failed_plots == 1 ? "" : "s");
-    return o.skipped_plots || o.failed_plots ? REPORT_EXIT_DATA : 0;
+    return o.skipped_plots || o.failed_plots ? EXIT_FAILED : 0;
 }

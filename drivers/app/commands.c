@@ -34,7 +34,7 @@ int command_commit_output(const char *command, struct outfile *o, const char *op
     char err[UNITS_ERRLEN];
     if (o->f && outfile_commit(o, err, sizeof err)) {
         fprintf(stderr, "ompsweep %s: %s: %s\n", command, option, err);
-        return 1;
+        return EXIT_FAILED;
     }
     return 0;
 }

@@ -4,7 +4,8 @@
 #ifndef OMPSWEEP_COMMANDS_H
 #define OMPSWEEP_COMMANDS_H
 
-enum { EXIT_USAGE = 2 };
+/* The exit codes of every command (main returns them). */
+enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 /* "ompsweep COMMAND: <message> (try 'ompsweep COMMAND --help')" on stderr; returns EXIT_USAGE. */
 int command_usage_error(const char *command, const char *fmt, ...)

@@ -56,7 +56,7 @@ static int across_ranks_check(const char *cmd, int across_ranks) {
     }
     if (ranks_rank() != 0) {
         if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
-            return 1;
+            return EXIT_FAILED;
     }
     return 0;
 }
@@ -99,7 +99,7 @@ int main(int argc, char **argv) {
         if (strcmp(cmd, pinned[i].name) == 0) {
             pinning_apply(argv); /* before MPI starts: it re-executes the process */
             if (ranks_init(&argc, &argv))
-                return 1;
+                return EXIT_FAILED;
             int rc = across_ranks_check(cmd, pinned[i].across_ranks);
             if (!rc)
                 rc = pinned[i].run(argc - 1, argv + 1, argc, argv);

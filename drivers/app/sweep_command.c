@@ -85,7 +85,7 @@ static int measure_and_write(const struct run_mode *mode, const struct sweep_pla
         sweep_result_free(&res);
         outfile_abort(csv);
         outfile_abort(json);
-        return 1;
+        return EXIT_FAILED;
     }
     latency_record(ctx, 1);
     if (ranks_rank() != 0) {
@@ -109,7 +109,7 @@ static int measure_and_write(const struct run_mode *mode, const struct sweep_pla
         if (!res.points[i].validated) {
             fprintf(stderr, "ompsweep %s: checksum mismatch: see the 'check' column\n",
                     mode->command);
-            rc = 1;
+            rc = EXIT_FAILED;
             break;
         }
     sweep_result_free(&res);

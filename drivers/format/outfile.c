@@ -1,5 +1,7 @@
 #include "format/outfile.h"
 
+#include "atomic_file.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,32 +77,32 @@ int outfile_expand(const char *pattern, char *out, size_t len, char *err, size_t
 
 /* mkdir -p of the folder part of path. */
 static int make_parents(const char *path, char *err, size_t errlen) {
-    char dir[4096];
+    char dir[ATOMIC_FILE_PATH_MAX], failed[ATOMIC_FILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     if (!slash || slash == dir)
         return 0;
     *slash = '\0';
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0777) && errno != EEXIST)
-            goto fail;
-        *p = '/';
-    }
-    if (mkdir(dir, 0777) && errno != EEXIST)
-        goto fail;
-    return 0;
-fail:
-    snprintf(err, errlen, "cannot create folder '%s': %s", dir, strerror(errno));
-    return -1;
+    int e = atomic_file_make_folders(dir, failed, sizeof failed);
+    if (e)
+        snprintf(err, errlen, "cannot create folder '%s': %s", failed, strerror(e));
+    return e ? -1 : 0;
 }
 
 int outfile_open(struct outfile *o, const char *pattern, char *err, size_t errlen) {
-    memset(o, 0, sizeof *o);
-    if (outfile_expand(pattern, o->path, sizeof o->path, err, errlen))
+    char path[sizeof o->path];
+    if (outfile_expand(pattern, path, sizeof path, err, errlen))
         return -1;
+    return outfile_open_name(o, path, err, errlen);
+}
+
+int outfile_open_name(struct outfile *o, const char *name, char *err, size_t errlen) {
+    memset(o, 0, sizeof *o);
+    o->file.fd = -1;
+    if ((size_t)snprintf(o->path, sizeof o->path, "%s", name) >= sizeof o->path) {
+        snprintf(err, errlen, "'%.64s...': name too long", name);
+        return -1;
+    }
     struct stat st;
     if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "'%s' is a folder, not a file name", o->path);
@@ -108,43 +110,39 @@ int outfile_open(struct outfile *o, const char *pattern, char *err, size_t errle
     }
     if (make_parents(o->path, err, errlen))
         return -1;
-    if ((size_t)snprintf(o->tmp_path, sizeof o->tmp_path, "%s.tmp.XXXXXX", o->path) >=
-        sizeof o->tmp_path) {
-        snprintf(err, errlen, "'%s': name too long", o->path);
-        return -1;
+    int e = atomic_file_open(&o->file, o->path);
+    o->f = e ? NULL : fdopen(o->file.fd, "w");
+    if (!e && !o->f) {
+        e = errno;
+        atomic_file_abort(&o->file);
     }
-    int fd = mkstemp(o->tmp_path);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
-        return -1;
-    }
-    fchmod(fd, 0644);
-    o->f = fdopen(fd, "w");
-    if (!o->f) {
-        close(fd);
-        unlink(o->tmp_path);
-        snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
+    if (e) {
+        snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
         return -1;
     }
     return 0;
 }
 
 int outfile_commit(struct outfile *o, char *err, size_t errlen) {
-    int bad = ferror(o->f);
-    bad |= fclose(o->f) != 0;
+    int e = ferror(o->f) ? EIO : 0;
+    if (fclose(o->f) != 0 && !e)
+        e = errno;
     o->f = NULL;
-    if (bad || rename(o->tmp_path, o->path) != 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
-        unlink(o->tmp_path);
-        return -1;
-    }
-    return 0;
+    o->file.fd = -1; /* fclose closed it */
+    if (e)
+        atomic_file_abort(&o->file);
+    else
+        e = atomic_file_commit(&o->file);
+    if (e)
+        snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
+    return e ? -1 : 0;
 }
 
 void outfile_abort(struct outfile *o) {
-    if (o->f) {
-        fclose(o->f);
-        o->f = NULL;
-        unlink(o->tmp_path);
-    }
+    if (!o->f)
+        return;
+    fclose(o->f);
+    o->f = NULL;
+    o->file.fd = -1;
+    atomic_file_abort(&o->file);
 }

@@ -7,8 +7,8 @@
  *
  * Units as in the files: seconds, bytes, GB/s (1e9 bytes), GFLOP/s, microseconds for
  * overheads, nanoseconds for latencies. Values that were not measured are NaN.
- * Errors: report_load returns 0, REPORT_EXIT_USAGE (the folder is missing) or
- * REPORT_EXIT_DATA (a malformed file, no results), with a message naming the file and line.
+ * Errors: report_load returns 0, REPORT_NO_FOLDER (the folder is missing) or REPORT_BAD_DATA
+ * (a malformed file, no results), with a message naming the file and line.
  * A JSON sidecar that does not parse is not fatal: its CSV is reported without context and the
  * problem is listed in warnings[]. Hosts with the same CPU, cores and caches are one machine
  * for the series (a job array's tasks spread over a partition's nodes), with a warning.
@@ -22,7 +22,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum { REPORT_EXIT_DATA = 1, REPORT_EXIT_USAGE = 2 };
+/* What report_load can fail with (the command turns it into an exit code). */
+enum report_error { REPORT_BAD_DATA = 1, REPORT_NO_FOLDER = 2 };
 
 #define REPORT_MAX_CACHES 8
 

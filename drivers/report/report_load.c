@@ -577,15 +577,15 @@ int report_load(const char *dir, struct report_data *d, char *err, size_t errlen
     struct stat st;
     if (stat(dir, &st) != 0) {
         snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-        return REPORT_EXIT_USAGE;
+        return REPORT_NO_FOLDER;
     }
     if (!S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "'%s' is not a folder", dir);
-        return REPORT_EXIT_USAGE;
+        return REPORT_NO_FOLDER;
     }
     if (scan(d, dir, "", 0, err, errlen)) {
         report_data_free(d);
-        return REPORT_EXIT_DATA;
+        return REPORT_BAD_DATA;
     }
     if (d->nfiles == 0) {
         snprintf(err, errlen,
@@ -593,12 +593,12 @@ int report_load(const char *dir, struct report_data *d, char *err, size_t errlen
                  "JSON) here or in its sub-folders",
                  dir);
         report_data_free(d);
-        return REPORT_EXIT_DATA;
+        return REPORT_BAD_DATA;
     }
     if (group_machines(d)) {
         snprintf(err, errlen, "%s: out of memory", dir);
         report_data_free(d);
-        return REPORT_EXIT_DATA;
+        return REPORT_BAD_DATA;
     }
     pick_ceilings(d);
     return 0;

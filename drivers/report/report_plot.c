@@ -3,6 +3,7 @@
  * into temporary outputs renamed once gnuplot has succeeded. */
 #include "report/report_out.h"
 
+#include "atomic_file.h"
 #include "format/outfile.h"
 
 #include <errno.h>
@@ -77,23 +78,11 @@ void plot_data_ref(const struct plot *p, int block) {
     fprintf(p->gp, "'%s.dat' index %d", p->name, block);
 }
 
-/* outfile_open expands %-codes: a folder name with a '%' in it must not be taken for one. */
-static void escape_percent(const char *in, char *out, size_t len) {
-    size_t j = 0;
-    for (size_t i = 0; in[i] && j + 2 < len; i++) {
-        if (in[i] == '%')
-            out[j++] = '%';
-        out[j++] = in[i];
-    }
-    out[j] = '\0';
-}
-
 static int write_file(const struct report_out *o, const char *file, const char *text, size_t len) {
-    char path[8192], pattern[16384], err[512];
+    char path[8192], err[512];
     snprintf(path, sizeof path, "%s/%s", o->plots_dir, file);
-    escape_percent(path, pattern, sizeof pattern);
     struct outfile of;
-    if (outfile_open(&of, pattern, err, sizeof err)) {
+    if (outfile_open_name(&of, path, err, sizeof err)) {
         fprintf(stderr, "ompsweep report: %s\n", err);
         return -1;
     }
@@ -184,30 +173,40 @@ static long file_size(const char *path) {
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
-/* Draws the plot; renames the outputs into place only when all of them were written. */
+/* Draws the plot into temporary files beside NAME.svg and NAME.png and renames them into place
+ * only when gnuplot succeeded and wrote all of them. */
 static int draw(struct plot *p) {
     const struct report_out *o = p->out;
-    char svg_tmp[160], png_tmp[160], path[8192], final[8192], msg[4096] = "";
-    long pid = (long)getpid();
-    snprintf(svg_tmp, sizeof svg_tmp, "%s.svg.tmp.%ld", p->name, pid);
-    snprintf(png_tmp, sizeof png_tmp, "%s.png.tmp.%ld", p->name, pid);
-    int rc = run_gnuplot(o, p->name, svg_tmp, png_tmp, msg, sizeof msg);
-    const char *tmps[2] = {svg_tmp, png_tmp}, *exts[2] = {"svg", "png"};
-    int n = o->png ? 2 : 1, ok = rc == 0;
-    for (int i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", o->plots_dir, tmps[i]);
-        ok &= file_size(path) > 0;
+    const char *exts[2] = {"svg", "png"};
+    int n = o->png ? 2 : 1, e = 0;
+    struct atomic_file out[2];
+    char path[8192], msg[4096] = "";
+    for (int i = 0; i < n && !e; i++) {
+        snprintf(path, sizeof path, "%s/%s.%s", o->plots_dir, p->name, exts[i]);
+        e = atomic_file_open(&out[i], path);
+        if (e) {
+            n = i; /* the ones opened before are removed below */
+            break;
+        }
+        close(out[i].fd); /* gnuplot writes it by name */
+        out[i].fd = -1;
     }
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "%s/%s", o->plots_dir, tmps[i]);
-        snprintf(final, sizeof final, "%s/%s.%s", o->plots_dir, p->name, exts[i]);
-        if (!ok || i >= n || rename(path, final) != 0)
-            unlink(path);
-    }
+    /* gnuplot runs in the plots folder: it gets the temporary files' names in that folder. */
+    const char *svg = n > 0 ? strrchr(out[0].tmp, '/') + 1 : "",
+               *png = n > 1 ? strrchr(out[1].tmp, '/') + 1 : "";
+    int rc = e ? -1 : run_gnuplot(o, p->name, svg, png, msg, sizeof msg);
+    int ok = rc == 0;
+    for (int i = 0; i < n; i++)
+        ok &= file_size(out[i].tmp) > 0;
+    for (int i = 0; i < n; i++)
+        if (!ok || atomic_file_commit(&out[i]) != 0)
+            atomic_file_abort(&out[i]);
     char *end = msg + strlen(msg);
     while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
         *--end = '\0';
-    if (!ok)
+    if (e)
+        fprintf(stderr, "ompsweep report: %s: %s\n", path, strerror(e));
+    else if (!ok)
         fprintf(stderr, "ompsweep report: %s/%s.gp: gnuplot failed (exit %d)%s%s\n", o->plots_dir,
                 p->name, rc, msg[0] ? ":\n" : "", msg);
     else if (msg[0])

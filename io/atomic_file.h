@@ -1,0 +1,40 @@
+/* atomic_file: a file written under a temporary name beside its final one and renamed into
+ * place when complete, so that no reader ever sees it half-written and a failed or interrupted
+ * write leaves the old file, or nothing, where it was. Every output of ompsweep goes this way:
+ * result files, reports and plots, audio.
+ *
+ * The temporary name is ".NAME.tmp.XXXXXX" (mkstemp) in the final name's folder: hidden, and on
+ * the same file system, so that rename() replaces the final name in one step. The file is
+ * created with mode 0644 (before the umask).
+ * Errors: the functions return 0 or an errno value (nothing is printed; the caller names the
+ * file). Thread-safety: one atomic_file per thread; distinct files are independent.
+ */
+#ifndef OMPSWEEP_ATOMIC_FILE_H
+#define OMPSWEEP_ATOMIC_FILE_H
+
+#include <stddef.h>
+
+enum { ATOMIC_FILE_PATH_MAX = 4096 };
+
+struct atomic_file {
+    int fd; /* the temporary file, open for writing; -1 once closed */
+    char path[ATOMIC_FILE_PATH_MAX];
+    char tmp[ATOMIC_FILE_PATH_MAX];
+};
+
+/* Creates the temporary file of path (whose folder must exist). ENAMETOOLONG when a name does
+ * not fit; on failure nothing is left behind. */
+int atomic_file_open(struct atomic_file *a, const char *path);
+
+/* Closes the descriptor (unless the caller has: fd < 0) and renames the temporary file to the
+ * final name. On failure the temporary file is removed and the final name left as it was. */
+int atomic_file_commit(struct atomic_file *a);
+
+/* Closes the descriptor (unless closed) and removes the temporary file; safe to call again. */
+void atomic_file_abort(struct atomic_file *a);
+
+/* mkdir -p: creates dir and the folders above it that are missing (mode 0777 before the umask).
+ * On failure, the folder that could not be made is copied into failed (len bytes). */
+int atomic_file_make_folders(const char *dir, char *failed, size_t len);
+
+#endif
