@@ -32,7 +32,8 @@ int measure_variant(const struct kernel_variant *v, void *state,
     if (rc)
         return rc;
     long n = 1;
-    /* Calibrate from the warm-up's time, then confirm by doubling. */
+    /* Scale n to the last time measured, 20 % beyond min_time, until a sample is long enough
+     * (a timer that read 0 gives no scale: double instead). */
     while (t < settings->min_time && n < settings->max_reps) {
         n = t > 0 ? (long)(n * 1.2 * settings->min_time / t) + 1 : n * 2;
         if (n > settings->max_reps)

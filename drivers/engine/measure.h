@@ -1,9 +1,11 @@
 /* measure: timing of one kernel variant at one setting.
  *
- * One warm-up run (discarded), then the repetitions per sample are calibrated (doubled) until
- * one sample lasts at least min_time, then `samples` samples are taken. Each sample's time is
- * divided by its repetitions: times[] are seconds per run. CLOCK_MONOTONIC. Across MPI ranks
- * (drivers/machine/ranks.h) every interval starts after a barrier and is the slowest rank's: these
+ * One warm-up run (discarded), then the repetitions per sample are calibrated: from the last
+ * timing t of n repetitions, the next try runs 1.2 x min_time / t times as many (twice as many
+ * when t read 0), until one sample of n lasts at least min_time or n reaches max_reps; then
+ * `samples` samples of n repetitions are taken. Each sample's time is divided by its
+ * repetitions: times[] are seconds per run. CLOCK_MONOTONIC. Across MPI ranks
+ * (machine/ranks.h) every interval starts after a barrier and is the slowest rank's: these
  * functions are then collective.
  * Errors: the variant's own error code, passed through. Thread-safety: one caller per state.
  */

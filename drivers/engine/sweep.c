@@ -36,8 +36,11 @@ omp_sched_t sweep_omp_kind(int schedule) {
     }
 }
 
-long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel_work *w,
-                                 int threads) {
+/* A chunk as asked, in iterations of the scheduled loop (w: this rank's part of the point):
+ * "all" is one chunk per thread; a chunk beyond the loop is the whole loop; 0 for OpenMP's
+ * default (no chunk given). */
+static long long chunk_iterations(const struct chunk_spec *c, const struct kernel_work *w,
+                                  int threads) {
     long long total = (long long)w->iterations;
     long long it;
     if (!c)
@@ -89,7 +92,7 @@ static int validate(double checksum, double ref, double tolerance) {
 static void set_icvs(const struct sweep_plan *plan, const struct point_spec *ps,
                      const struct kernel_work *local, struct sweep_point *pt) {
     const struct chunk_spec *c = ps->chunk_index >= 0 ? &plan->chunks[ps->chunk_index] : NULL;
-    pt->chunk_iterations = sweep_chunk_iterations(c, local, ps->threads);
+    pt->chunk_iterations = chunk_iterations(c, local, ps->threads);
     pt->chunk_items = (long long)(pt->chunk_iterations * pt->work.iteration_size);
     pt->chunk_bytes = (double)pt->chunk_iterations * pt->work.iteration_bytes;
     omp_set_num_threads(ps->threads);
@@ -219,7 +222,12 @@ static int measure_point(const struct sweep_plan *plan, const struct point_spec 
         snprintf(err, errlen, "%s/%s failed: %s", k->name, ps->variant->name, strerror(rc));
         return -1;
     }
-    stats_compute(pt->times, (size_t)plan->samples, &pt->st);
+    /* Every rank learns of a failure here, so that none is left waiting at the next point. */
+    if (ranks_max((double)(stats_compute(pt->times, (size_t)plan->samples, &pt->st) != 0))) {
+        snprintf(err, errlen, "%s/%s: out of memory for the statistics", k->name,
+                 ps->variant->name);
+        return -1;
+    }
     pt->items_per_s = pt->work.items / pt->st.median;
     pt->gbytes_per_s = pt->work.bytes / pt->st.median * 1e-9;
     pt->gflops = pt->work.flops / pt->st.median * 1e-9;

@@ -94,10 +94,6 @@ const char *sweep_schedule_name(int schedule);
 int sweep_parse_schedule(const char *name); /* -1 if unknown */
 omp_sched_t sweep_omp_kind(int schedule);   /* the OpenMP kind of an enum sweep_schedule */
 
-/* Resolve a chunk for a kernel at a size and thread count into loop iterations. */
-long long sweep_chunk_iterations(const struct chunk_spec *c, const struct kernel_work *w,
-                                 int threads);
-
 /* The default thread list: every count up to cpus on small machines (<= 8), powers of two
  * above, and cpus itself. *out is allocated (free it); returns 0 or ENOMEM. */
 int sweep_default_threads(int cpus, long long **out, size_t *n);

@@ -9,7 +9,8 @@
 #include <math.h>
 #include <string.h>
 
-const char *results_study(const struct sweep_plan *plan) {
+/* What kind of sweep the points are: plan->study, or "run" when it is NULL. */
+static const char *results_study(const struct sweep_plan *plan) {
     return plan->study ? plan->study : "run";
 }
 

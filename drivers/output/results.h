@@ -24,9 +24,6 @@ void results_write_json(FILE *f, const struct sweep_plan *plan, const struct swe
  * triad bandwidth, frac[2] of read bandwidth; NaN without ceilings. */
 void results_roofline(const struct sweep_plan *plan, const struct sweep_point *p, double frac[3]);
 
-/* What kind of sweep the points are: plan->study, or "run" when it is NULL. */
-const char *results_study(const struct sweep_plan *plan);
-
 /* "splines=50;grid=50;degree=1" ("" for a kernel without parameters). */
 void results_format_params(const struct sweep_plan *plan, char *buf, size_t len);
 

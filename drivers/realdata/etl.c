@@ -60,7 +60,9 @@ static int stream_blocks(struct etl_file *f, struct audio_reader *r, struct audi
     }
 }
 
-int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, void *block) {
+/* Reads, adds noise to and writes one file, block by block through `block` (block_alloc), the
+ * kernel on the calling thread's team size: 0, or -1 with the reason in f->err. */
+static int noise_file(struct etl_file *f, const struct etl_noise_settings *s, void *block) {
     double t0 = omp_get_wtime();
     struct stat st;
     f->in_bytes = stat(f->in_path, &st) == 0 ? (long long)st.st_size : 0;
@@ -86,7 +88,8 @@ int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, void 
     return rc;
 }
 
-void *etl_block_alloc(void) {
+/* A block buffer (ETL_BLOCK_SAMPLES doubles, 64-byte aligned; free() it), or NULL. */
+static void *block_alloc(void) {
     return aligned_alloc(64, ETL_BLOCK_SAMPLES * sizeof(double));
 }
 
@@ -114,11 +117,11 @@ static size_t files_in_parallel(struct etl_file *files, size_t n,
     size_t failed = 0, done = 0;
 #pragma omp parallel num_threads(s->threads) reduction(+ : failed)
     {
-        void *block = etl_block_alloc();
+        void *block = block_alloc();
         omp_set_num_threads(1);
 #pragma omp for schedule(dynamic, 1)
         for (size_t i = 0; i < n; i++) {
-            failed += block ? etl_noise_file(&files[i], s, block) != 0 : out_of_memory(&files[i]);
+            failed += block ? noise_file(&files[i], s, block) != 0 : out_of_memory(&files[i]);
             file_done(&files[i], &done, n, progress, arg);
         }
         free(block);
@@ -129,10 +132,10 @@ static size_t files_in_parallel(struct etl_file *files, size_t n,
 static size_t files_in_turn(struct etl_file *files, size_t n, const struct etl_noise_settings *s,
                             etl_progress_fn progress, void *arg) {
     size_t failed = 0, done = 0;
-    void *block = etl_block_alloc();
+    void *block = block_alloc();
     omp_set_num_threads(s->threads);
     for (size_t i = 0; i < n; i++) {
-        failed += block ? etl_noise_file(&files[i], s, block) != 0 : out_of_memory(&files[i]);
+        failed += block ? noise_file(&files[i], s, block) != 0 : out_of_memory(&files[i]);
         file_done(&files[i], &done, n, progress, arg);
     }
     free(block);

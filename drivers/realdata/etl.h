@@ -13,9 +13,10 @@
  * thread; with fewer files, one file at a time with the kernel on all the threads. Either
  * way the kernel computes the same bits, so every output is byte-identical at any --threads.
  *
- * Errors: etl_noise_file returns 0, or -1 with the reason (naming the file) in f->err; one
- * file's failure never stops the others. Thread-safety: etl_noise_files is called from one
- * thread and opens its own parallel regions; the progress callback runs in a critical section.
+ * Errors: a file that cannot be read or written is marked failed with the reason (naming the
+ * file) in its err; one file's failure never stops the others. Thread-safety: etl_noise_files is
+ * called from one thread and opens its own parallel regions; the progress callback runs in a
+ * critical section.
  */
 #ifndef OMPSWEEP_ETL_H
 #define OMPSWEEP_ETL_H
@@ -52,13 +53,6 @@ const char *etl_basename(const char *path);
  * length needs one block of memory (512 KiB as double), which stays in the L2 cache between
  * the three steps. Frames per block: ETL_BLOCK_SAMPLES / channels. */
 enum { ETL_BLOCK_SAMPLES = 1 << 16 };
-
-/* A block buffer (ETL_BLOCK_SAMPLES doubles, 64-byte aligned; free() it), or NULL. */
-void *etl_block_alloc(void);
-
-/* Reads, adds noise to and writes one file, block by block through `block` (etl_block_alloc),
- * the kernel on the calling thread's team size. */
-int etl_noise_file(struct etl_file *f, const struct etl_noise_settings *s, void *block);
 
 /* Called after each file with the number done so far. */
 typedef void (*etl_progress_fn)(size_t done, size_t total, const struct etl_file *f, void *arg);

@@ -127,10 +127,6 @@ struct report_data {
 int report_load(const char *dir, struct report_data *d, char *err, size_t errlen);
 void report_data_free(struct report_data *d);
 
-/* Adds a formatted line to d->warnings or d->notes; returns -1 when out of memory. */
-int report_warn(struct report_data *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int report_note(struct report_data *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* Reads a JSON file (report_json.c, through jansson). Returns 0, or -1 with "NAME:LINE:COL:
  * what" in err when it does not parse or is not an object. Missing keys leave fields unset. */
 int report_json_read(const char *path, const char *name, struct report_sidecar *s, char *err,
@@ -139,8 +135,5 @@ void report_sidecar_free(struct report_sidecar *s);
 
 /* The context of the file a point came from (NULL when it has none). */
 const struct report_context *report_context_of(const struct report_data *d, size_t file);
-
-/* The first file's context that is present (NULL if none). */
-const struct report_context *report_any_context(const struct report_data *d);
 
 #endif

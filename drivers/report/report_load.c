@@ -31,7 +31,9 @@ static int add_line(char ***list, size_t *n, const char *fmt, va_list ap) {
     return 0;
 }
 
-int report_warn(struct report_data *d, const char *fmt, ...) {
+/* Adds a formatted line to d->warnings or d->notes; returns -1 when out of memory. */
+__attribute__((format(printf, 2, 3))) static int report_warn(struct report_data *d, const char *fmt,
+                                                             ...) {
     va_list ap;
     va_start(ap, fmt);
     int rc = add_line(&d->warnings, &d->nwarnings, fmt, ap);
@@ -39,7 +41,8 @@ int report_warn(struct report_data *d, const char *fmt, ...) {
     return rc;
 }
 
-int report_note(struct report_data *d, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static int report_note(struct report_data *d, const char *fmt,
+                                                             ...) {
     va_list ap;
     va_start(ap, fmt);
     int rc = add_line(&d->notes, &d->nnotes, fmt, ap);
@@ -49,13 +52,6 @@ int report_note(struct report_data *d, const char *fmt, ...) {
 
 const struct report_context *report_context_of(const struct report_data *d, size_t file) {
     return file < d->nfiles && d->files[file].json.ctx.present ? &d->files[file].json.ctx : NULL;
-}
-
-const struct report_context *report_any_context(const struct report_data *d) {
-    for (size_t i = 0; i < d->nfiles; i++)
-        if (d->files[i].json.ctx.present)
-            return &d->files[i].json.ctx;
-    return NULL;
 }
 
 static int ends_with(const char *s, const char *suffix) {
