@@ -44,7 +44,8 @@ PUBLIC_HEADERS := $(addprefix kernels/,kernel.h reduce.h spline2d.h spline_expsu
                     expsum_nondet.h dot.h gemm.h philox.h noise.h stream.h cpu_loop.h peak.h \
                     ae_features.h)
 
-.PHONY: all test asan bench install uninstall install-test clean format format-check FORCE
+.PHONY: all test check-layers asan bench install uninstall install-test clean format format-check \
+        FORCE
 
 all: ompsweep $(BUILD)/ompsweep-mpi $(BUILD)/libompsweep.a $(BUILD)/libompsweep.so
 
@@ -100,11 +101,16 @@ $(BUILD)/tests/%: tests/%.c $(DRIVER_OBJ) $(BUILD)/libompsweep.a $(HEADERS) $(TE
 	    -DOMPSWEEP_MPI_BIN='"build/ompsweep-mpi"' \
 	    $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DRIVER_OBJ) $(BUILD)/libompsweep.a -lcriterion $(LIBS)
 
-# Every test binary, then one closing line with the totals (scripts/run-tests.sh).
-# The MPI tests run the plain build's ompsweep-mpi in every suite (Open MPI is not built for
-# the sanitizers).
-test: $(BUILD)/ompsweep build/ompsweep-mpi $(TEST_BIN)
+# The layer check, every test binary, then one closing line with the totals
+# (scripts/run-tests.sh). The MPI tests run the plain build's ompsweep-mpi in every suite
+# (Open MPI is not built for the sanitizers).
+test: check-layers $(BUILD)/ompsweep build/ompsweep-mpi $(TEST_BIN)
 	@scripts/run-tests.sh $(TEST_BIN)
+
+# drivers/ follows its layer rule (docs/design.md), and the check refuses each kind of break.
+check-layers:
+	@scripts/check-layers.sh
+	@tests/layers/run.sh
 
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
