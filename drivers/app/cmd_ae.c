@@ -59,7 +59,8 @@ static int parse_args(int argc, char **argv, struct ae_args *a, omp_sched_t *kin
                                       .values = &a->o,
                                       .rows = ae_rows,
                                       .args = a,
-                                      .max_operands = -1};
+                                      .max_operands = -1,
+                                      .missing_operand = "no .tradb file given"};
     int rc = options_parse(&spec, argc, argv, first);
     if (rc)
         return rc;
@@ -68,8 +69,6 @@ static int parse_args(int argc, char **argv, struct ae_args *a, omp_sched_t *kin
         return command_usage_error("ae", "--schedule: '%s' is not static, dynamic or guided",
                                    a->o.schedule);
     *kind = sweep_omp_kind(schedule);
-    if (*first >= argc)
-        return command_usage_error("ae", "no .tradb file given");
     return 0;
 }
 

@@ -64,21 +64,19 @@ static const struct option_row breakeven_rows[] = {
 };
 
 static int parse_options(int argc, char **argv, struct breakeven_args *a) {
-    const struct options_spec spec = {.command = "breakeven",
-                                      .usage = breakeven_usage,
-                                      .common = COMMON_MIN_TIME | COMMON_SEED | COMMON_CSV |
-                                                COMMON_JSON | COMMON_QUIET,
-                                      .values = &a->o,
-                                      .rows = breakeven_rows,
-                                      .args = a,
-                                      .max_operands = 1};
+    const struct options_spec spec = {
+        .command = "breakeven",
+        .usage = breakeven_usage,
+        .common = COMMON_MIN_TIME | COMMON_SEED | COMMON_CSV | COMMON_JSON | COMMON_QUIET,
+        .values = &a->o,
+        .rows = breakeven_rows,
+        .args = a,
+        .max_operands = 1,
+        .missing_operand = "which kernel? ('ompsweep list' shows them)"};
     int first, rc = options_parse(&spec, argc, argv, &first);
-    if (rc)
-        return rc;
-    if (first >= argc)
-        return command_usage_error("breakeven", "which kernel? ('ompsweep list' shows them)");
-    a->kernels = argv[first];
-    return 0;
+    if (!rc)
+        a->kernels = argv[first];
+    return rc;
 }
 
 /* How one kernel is searched; what the search finds goes to the matching breakeven_found. */

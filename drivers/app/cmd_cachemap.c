@@ -89,8 +89,6 @@ static void cachemap_json(struct json_writer *w, const struct sweep_plan *plan,
 }
 
 static const struct option_row cachemap_rows[] = {
-    {"variant", 0, OPTION_TEXT, offsetof(struct run_args, variants), 0, 0},
-    {"ceilings", 0, OPTION_TEXT, offsetof(struct run_args, ceilings), 0, 0},
     {"from", 0, OPTION_BYTES, offsetof(struct run_args, ws_from), 64, 0x1p40},
     {"to", 0, OPTION_BYTES, offsetof(struct run_args, ws_to), 64, 0x1p40},
     {"per-octave", 0, OPTION_INT, offsetof(struct run_args, per_octave), 1, 16},

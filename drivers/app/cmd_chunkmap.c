@@ -5,7 +5,6 @@
 #include "engine/chunkmap.h"
 #include "output/maps.h"
 
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,16 +41,9 @@ static int chunkmap_defaults(const struct kernel *k, const struct context *ctx,
     return 0;
 }
 
-static const struct option_row chunkmap_rows[] = {
-    {"variant", 0, OPTION_TEXT, offsetof(struct run_args, variants), 0, 0},
-    {"ceilings", 0, OPTION_TEXT, offsetof(struct run_args, ceilings), 0, 0},
-    {NULL, 0, OPTION_FLAG, 0, 0, 0},
-};
-
 static const struct run_mode chunkmap_mode = {.command = "chunkmap",
                                               .study = "chunkmap",
                                               .usage = chunkmap_usage,
-                                              .rows = chunkmap_rows,
                                               .defaults = chunkmap_defaults,
                                               .analyse = maps_print_best_chunks};
 

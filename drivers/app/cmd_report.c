@@ -47,14 +47,12 @@ static int parse_options(int argc, char **argv, struct report_args *a) {
                                       .usage = report_usage,
                                       .rows = report_rows,
                                       .args = a,
-                                      .max_operands = 1};
+                                      .max_operands = 1,
+                                      .missing_operand = "which folder? (ompsweep report DIR)"};
     int first, rc = options_parse(&spec, argc, argv, &first);
-    if (rc)
-        return rc;
-    if (first >= argc)
-        return command_usage_error("report", "which folder? (ompsweep report DIR)");
-    a->dir = argv[first];
-    return 0;
+    if (!rc)
+        a->dir = argv[first];
+    return rc;
 }
 
 /* The plots folder beside the report. */

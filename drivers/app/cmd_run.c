@@ -19,8 +19,6 @@ static void run_usage(FILE *f) {
 }
 
 static const struct option_row run_rows[] = {
-    {"variant", 0, OPTION_TEXT, offsetof(struct run_args, variants), 0, 0},
-    {"ceilings", 0, OPTION_TEXT, offsetof(struct run_args, ceilings), 0, 0},
     {"weak", 0, OPTION_FLAG, offsetof(struct run_args, weak), 0, 0},
     {NULL, 0, OPTION_FLAG, 0, 0, 0},
 };

@@ -35,9 +35,11 @@ struct active {
 };
 
 static const struct option_row *own_row(const struct options_spec *spec, const char *name) {
-    for (const struct option_row *r = spec->rows; r && r->name; r++)
-        if (strcmp(r->name, name) == 0)
-            return r;
+    const struct option_row *tables[] = {spec->rows, spec->more_rows};
+    for (size_t t = 0; t < 2; t++)
+        for (const struct option_row *r = tables[t]; r && r->name; r++)
+            if (strcmp(r->name, name) == 0)
+                return r;
     return NULL;
 }
 
@@ -48,8 +50,10 @@ static size_t collect_rows(const struct options_spec *spec, struct active *out, 
     for (size_t i = 0; common_rows[i].name && n < max; i++)
         if ((spec->common & (1u << i)) && !own_row(spec, common_rows[i].name))
             out[n++] = (struct active){&common_rows[i], spec->values};
-    for (const struct option_row *r = spec->rows; r && r->name && n < max; r++)
-        out[n++] = (struct active){r, spec->args};
+    const struct option_row *tables[] = {spec->rows, spec->more_rows};
+    for (size_t t = 0; t < 2; t++)
+        for (const struct option_row *r = tables[t]; r && r->name && n < max; r++)
+            out[n++] = (struct active){r, spec->args};
     return n;
 }
 
@@ -173,6 +177,8 @@ int options_parse(const struct options_spec *spec, int argc, char **argv, int *o
     if (spec->max_operands >= 0 && argc - optind > spec->max_operands)
         return command_usage_error(spec->command, "unexpected argument '%s'",
                                    argv[optind + spec->max_operands]);
+    if (spec->missing_operand && optind >= argc)
+        return command_usage_error(spec->command, "%s", spec->missing_operand);
     *operands = optind;
     return 0;
 }

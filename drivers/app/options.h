@@ -78,20 +78,23 @@ struct option_alias {
 };
 
 struct options_spec {
-    const char *command;                /* "run", "etl noise": in messages                 */
-    void (*usage)(FILE *f);             /* prints the command's help (--help, -h)          */
-    unsigned common;                    /* enum common_option: the shared options it takes */
-    struct common_options *values;      /* where they go (NULL when common is 0)           */
-    const struct option_row *rows;      /* its own options ({NULL}-terminated; may be NULL) */
-    void *args;                         /* where those go                                  */
-    const struct option_alias *aliases; /* may be NULL */
+    const char *command;                /* "run", "etl noise": in messages                  */
+    void (*usage)(FILE *f);             /* prints the command's help (--help, -h)           */
+    unsigned common;                    /* enum common_option: the shared options it takes  */
+    struct common_options *values;      /* where they go (NULL when common is 0)            */
+    const struct option_row *rows;      /* its own options ({NULL}-terminated; may be NULL)  */
+    const struct option_row *more_rows; /* more of them, into args too (may be NULL)    */
+    void *args;                         /* where its own options go                      */
+    const struct option_alias *aliases; /* older spellings (may be NULL)                 */
     int max_operands;                   /* arguments that are not options; -1: any number */
+    const char *missing_operand;        /* the message when one is needed and none is given
+                                           ("which kernel? ..."); NULL: none is needed       */
 };
 
 /* Parses argv[1 .. argc) (argv[0] is the command). Returns 0 with *operands the index of the
  * first operand (argc when there is none); -1 after printing the usage on stdout for --help or
  * -h (the command then exits 0); or EXIT_USAGE after a message on stderr, also for more
- * operands than max_operands ("unexpected argument 'x'"). */
+ * operands than max_operands ("unexpected argument 'x'") and for none when one is needed. */
 int options_parse(const struct options_spec *spec, int argc, char **argv, int *operands);
 
 #endif

@@ -13,6 +13,7 @@
 #include "output/results.h"
 #include "output/table.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -37,6 +38,13 @@ void run_print_common_options(FILE *f) {
             "                    each point is also reported as a fraction of them\n"
             "  --quiet           no progress lines on stderr\n");
 }
+
+/* The options of every sweep command beyond the shared ones; a mode adds its own. */
+static const struct option_row sweep_rows[] = {
+    {"variant", 0, OPTION_TEXT, offsetof(struct run_args, variants), 0, 0},
+    {"ceilings", 0, OPTION_TEXT, offsetof(struct run_args, ceilings), 0, 0},
+    {NULL, 0, OPTION_FLAG, 0, 0, 0},
+};
 
 const char *run_args_own(struct run_args *a, char *s) {
     if (!s || a->nowned == RUN_MAX_DEFAULTS) {
@@ -186,14 +194,15 @@ int run_command(const struct run_mode *mode, int argc, char **argv, int full_arg
                                       .usage = mode->usage,
                                       .common = RUN_COMMON_OPTIONS,
                                       .values = &a.common,
-                                      .rows = mode->rows,
+                                      .rows = sweep_rows,
+                                      .more_rows = mode->rows,
                                       .args = &a,
-                                      .max_operands = 1};
+                                      .max_operands = 1,
+                                      .missing_operand =
+                                          "which kernel? ('ompsweep list' shows them)"};
     int first, rc = options_parse(&spec, argc, argv, &first);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (first >= argc)
-        return command_usage_error(command, "which kernel? ('ompsweep list' shows them)");
     const struct kernel *k;
     rc = command_find_kernel(command, argv[first], &k);
     if (!rc)

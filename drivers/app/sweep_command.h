@@ -24,7 +24,7 @@ enum {
 struct run_mode {
     const char *command;           /* "run": in messages and usage                    */
     const char *study;             /* recorded in the results                         */
-    const struct option_row *rows; /* its options beyond the shared ones (--variant...) */
+    const struct option_row *rows; /* its own options (beyond --variant, --ceilings) */
     void (*usage)(FILE *f);
     /* Fill in what the user left out, as option strings (kept with run_args_own), given the
      * plan built from the user's options (its parameters parsed); the plan is then built

@@ -113,6 +113,12 @@ static void close_container(struct json_writer *w, char bracket) {
     end_value(w);
 }
 
+void json_document_begin(struct json_writer *w, FILE *f, const char *schema) {
+    json_init(w, f, 1);
+    json_object_begin(w, NULL);
+    json_string(w, "schema", schema);
+}
+
 void json_object_begin(struct json_writer *w, const char *key) {
     open_container(w, key, '{');
 }

@@ -28,6 +28,10 @@ struct json_writer {
 
 void json_init(struct json_writer *w, FILE *f, int pretty);
 
+/* A result file's start: json_init (pretty), the top-level object, and its first member,
+ * "schema": schema (format/schema.h). End it with json_object_end. */
+void json_document_begin(struct json_writer *w, FILE *f, const char *schema);
+
 void json_object_begin(struct json_writer *w, const char *key);
 void json_object_end(struct json_writer *w);
 void json_array_begin(struct json_writer *w, const char *key);

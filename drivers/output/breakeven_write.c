@@ -40,9 +40,7 @@ static void json_size(struct json_writer *w, const char *key, long long v) {
 
 void breakeven_write_json(FILE *f, const struct breakeven_run *run, const struct context *ctx) {
     struct json_writer w;
-    json_init(&w, f, 1);
-    json_object_begin(&w, NULL);
-    json_string(&w, "schema", SCHEMA_BREAKEVEN);
+    json_document_begin(&w, f, SCHEMA_BREAKEVEN);
     context_write_json(&w, ctx);
     json_object_begin(&w, "settings");
     json_number(&w, "min_time_s", run->min_time);

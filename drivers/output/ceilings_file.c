@@ -40,9 +40,7 @@ void ceilings_file_write_object(struct json_writer *w, const struct ceilings *c)
 
 void ceilings_file_write(FILE *f, const struct ceilings *c, const struct context *ctx) {
     struct json_writer w;
-    json_init(&w, f, 1);
-    json_object_begin(&w, NULL);
-    json_string(&w, "schema", SCHEMA_CEILINGS);
+    json_document_begin(&w, f, SCHEMA_CEILINGS);
     ceilings_file_write_object(&w, c);
     context_write_json(&w, ctx);
     json_object_end(&w);

@@ -32,9 +32,7 @@ void overhead_write_json(FILE *f, const struct overhead_run *run, const struct c
     const struct overhead_settings *s = run->settings;
     const struct overhead_point *o = run->points;
     struct json_writer w;
-    json_init(&w, f, 1);
-    json_object_begin(&w, NULL);
-    json_string(&w, "schema", SCHEMA_OVERHEAD);
+    json_document_begin(&w, f, SCHEMA_OVERHEAD);
     context_write_json(&w, ctx);
     json_object_begin(&w, "settings");
     json_number(&w, "delay_us", run->delay_us);

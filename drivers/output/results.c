@@ -177,9 +177,7 @@ void results_write_json(FILE *f, const struct sweep_plan *plan, const struct swe
                         void (*extra)(struct json_writer *w, const void *arg),
                         const void *extra_arg) {
     struct json_writer w;
-    json_init(&w, f, 1);
-    json_object_begin(&w, NULL);
-    json_string(&w, "schema", SCHEMA_RUN);
+    json_document_begin(&w, f, SCHEMA_RUN);
     json_string(&w, "study", results_study(plan));
     context_write_json(&w, ctx);
     if (plan->ceilings)

@@ -75,14 +75,16 @@ static int grow_array(void **p, size_t n, size_t elem) {
 
 /* The index in t of every column of a schema (names[0 .. n)), -1 where t lacks it (read as
  * "not measured"); a file that lacks one of the required columns (schema indices, ended by
- * -1) is refused. */
+ * -1; NULL: all of them) is refused. */
 static int find_columns(const struct csv_table *t, const char *const *names, size_t n,
                         const int *required, int *c, char *err, size_t errlen) {
     for (size_t i = 0; i < n; i++)
         c[i] = csv_column(t, names[i]);
-    for (const int *r = required; *r >= 0; r++)
-        if (c[*r] < 0)
-            return csv_require(t, names[*r], &c[*r], err, errlen);
+    for (size_t i = 0; required ? required[i] >= 0 : i < n; i++) {
+        size_t r = required ? (size_t)required[i] : i;
+        if (c[r] < 0)
+            return csv_require(t, names[r], &c[r], err, errlen);
+    }
     return 0;
 }
 
@@ -194,14 +196,9 @@ static int read_points(struct report_data *d, size_t fi, char *err, size_t errle
 
 static int read_overheads(struct report_data *d, size_t fi, char *err, size_t errlen) {
     int c[COL_OVERHEAD_COLUMNS];
-    static const int required[] = {
-        COL_OVERHEAD_CONSTRUCT,    COL_OVERHEAD_SCHEDULE,       COL_OVERHEAD_CHUNK,
-        COL_OVERHEAD_THREADS,      COL_OVERHEAD_OVERSUBSCRIBED, COL_OVERHEAD_TEST_US,
-        COL_OVERHEAD_REF_US,       COL_OVERHEAD_OVERHEAD_US,    COL_OVERHEAD_CI95_LOW_US,
-        COL_OVERHEAD_CI95_HIGH_US, COL_OVERHEAD_SAMPLES,        -1};
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
-    if (find_columns(t, schema_overhead_columns, COL_OVERHEAD_COLUMNS, required, c, err, errlen))
+    if (find_columns(t, schema_overhead_columns, COL_OVERHEAD_COLUMNS, NULL, c, err, errlen))
         return -1;
     for (size_t r = 0; r < t->nrows; r++) {
         struct report_overhead o = {.file = fi};
@@ -238,22 +235,9 @@ static int breakeven_status_ok(const char *s) {
 
 static int read_breakevens(struct report_data *d, size_t fi, char *err, size_t errlen) {
     int c[COL_BREAKEVEN_COLUMNS];
-    static const int required[] = {COL_BREAKEVEN_KERNEL,
-                                   COL_BREAKEVEN_VARIANT,
-                                   COL_BREAKEVEN_THREADS,
-                                   COL_BREAKEVEN_STATUS,
-                                   COL_BREAKEVEN_SIZE,
-                                   COL_BREAKEVEN_WORKING_SET_BYTES,
-                                   COL_BREAKEVEN_LOWER_SIZE,
-                                   COL_BREAKEVEN_UPPER_SIZE,
-                                   COL_BREAKEVEN_TIME_1THREAD_S,
-                                   COL_BREAKEVEN_TIME_NTHREADS_S,
-                                   COL_BREAKEVEN_SPEEDUP,
-                                   COL_BREAKEVEN_MEASUREMENTS,
-                                   -1};
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
-    if (find_columns(t, schema_breakeven_columns, COL_BREAKEVEN_COLUMNS, required, c, err, errlen))
+    if (find_columns(t, schema_breakeven_columns, COL_BREAKEVEN_COLUMNS, NULL, c, err, errlen))
         return -1;
     for (size_t r = 0; r < t->nrows; r++) {
         struct report_breakeven b = {.file = fi};
