@@ -33,11 +33,11 @@ Test(csvread, header_quotes_crlf_and_lookup) {
     cr_assert_eq(t.lines[1], 3);
     cr_assert_eq(t.lines[2], 5, "the quoted line break counts");
     double v;
-    cr_assert_eq(csv_number(&t, 0, 2, &v, err, sizeof err), 0);
+    cr_assert_eq(csv_cell_number(&t, 0, 2, &v, err, sizeof err), 0);
     cr_assert_eq(v, 0.5);
-    cr_assert_eq(csv_number(&t, 1, 2, &v, err, sizeof err), 0);
+    cr_assert_eq(csv_cell_number(&t, 1, 2, &v, err, sizeof err), 0);
     cr_assert(isnan(v), "empty is not measured");
-    cr_assert_eq(csv_number(&t, 2, 2, &v, err, sizeof err), 0);
+    cr_assert_eq(csv_cell_number(&t, 2, 2, &v, err, sizeof err), 0);
     cr_assert_eq(v, 1e-3);
     csv_free(&t);
 }
@@ -87,19 +87,19 @@ Test(csvread, numbers_must_parse_completely) {
     double v;
     long long k;
     for (size_t r = 0; r < t.nrows; r++) {
-        cr_assert_eq(csv_number(&t, r, 0, &v, err, sizeof err), -1, "row %zu", r);
+        cr_assert_eq(csv_cell_number(&t, r, 0, &v, err, sizeof err), -1, "row %zu", r);
         cr_assert(strstr(err, "column 'x'") && strstr(err, "is not a number"), "%s", err);
     }
     cr_assert(strstr(err, "t.csv:6:"), "%s", err);
-    cr_assert_eq(csv_integer(&t, 0, 1, 1, 10, &k, err, sizeof err), -1);
+    cr_assert_eq(csv_cell_integer(&t, 0, 1, 1, 10, &k, err, sizeof err), -1);
     cr_assert(strstr(err, "is empty"), "%s", err);
-    cr_assert_eq(csv_integer(&t, 1, 1, 1, 10, &k, err, sizeof err), 0);
+    cr_assert_eq(csv_cell_integer(&t, 1, 1, 1, 10, &k, err, sizeof err), 0);
     cr_assert_eq(k, 1);
-    cr_assert_eq(csv_integer(&t, 2, 1, 1, 10, &k, err, sizeof err), 0);
+    cr_assert_eq(csv_cell_integer(&t, 2, 1, 1, 10, &k, err, sizeof err), 0);
     cr_assert_eq(k, 7);
-    cr_assert_eq(csv_integer(&t, 3, 1, 1, 10, &k, err, sizeof err), -1);
+    cr_assert_eq(csv_cell_integer(&t, 3, 1, 1, 10, &k, err, sizeof err), -1);
     cr_assert(strstr(err, "not a whole number"), "%s", err);
-    cr_assert_eq(csv_integer(&t, 4, 1, 1, 10, &k, err, sizeof err), -1);
+    cr_assert_eq(csv_cell_integer(&t, 4, 1, 1, 10, &k, err, sizeof err), -1);
     cr_assert(strstr(err, "out of range"), "%s", err);
     int col;
     cr_assert_eq(csv_require(&t, "median_s", &col, err, sizeof err), -1);
@@ -175,11 +175,11 @@ static void check_parse(const char *text, size_t len) {
             long long k;
             const char *s = csv_cell(&t, r, (int)c);
             cr_assert_not_null(s);
-            if (csv_number(&t, r, (int)c, &v, err, sizeof err) == 0)
+            if (csv_cell_number(&t, r, (int)c, &v, err, sizeof err) == 0)
                 cr_assert(isnan(v) == (s[0] == '\0'), "'%s' gave %g", s, v);
             else
                 cr_assert(strstr(err, "is not a number"), "%s", err);
-            if (csv_integer(&t, r, (int)c, 0, 100, &k, err, sizeof err) == 0)
+            if (csv_cell_integer(&t, r, (int)c, 0, 100, &k, err, sizeof err) == 0)
                 cr_assert(k >= 0 && k <= 100);
         }
     }

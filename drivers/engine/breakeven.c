@@ -285,8 +285,9 @@ void breakeven_kernel_init(struct breakeven_kernel *bk, const struct kernel *k,
     memset(bk, 0, sizeof *bk);
     bk->kernel = k;
     bk->variant = v;
-    for (size_t i = 0; k->params[i].name && i < 16; i++)
-        bk->params[i] = params ? params[i] : k->params[i].def;
+    kernel_default_params(k, bk->params);
+    for (size_t i = 0; params && k->params[i].name && i < KERNEL_MAX_PARAMS; i++)
+        bk->params[i] = params[i];
     bk->seed = seed;
     bk->min_time = min_time;
     bk->threads = threads;

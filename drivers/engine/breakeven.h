@@ -103,7 +103,7 @@ const char *breakeven_status_name(int status); /* "found", "always", "never" */
 struct breakeven_kernel {
     const struct kernel *kernel;
     const struct kernel_variant *variant; /* a parallel variant */
-    double params[16];
+    double params[KERNEL_MAX_PARAMS];
     uint64_t seed;
     double min_time;
     int threads; /* N */

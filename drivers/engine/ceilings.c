@@ -24,9 +24,10 @@ long long ceilings_stream_elements(long long llc_total_bytes, long long memory_b
 static int measure_one(const char *kname, long long size, const struct ceilings_settings *s,
                        int bandwidth, struct ceiling *out, char *err, size_t errlen) {
     const struct kernel *k = kernel_find(kname);
-    const struct kernel_variant *variants[16];
+    enum { MAX_VARIANTS = 16 }; /* far more than any kernel has */
+    const struct kernel_variant *variants[MAX_VARIANTS];
     size_t nvariants = 0;
-    for (size_t v = 1; k && k->variants[v].name && nvariants < 16; v++)
+    for (size_t v = 1; k && k->variants[v].name && nvariants < MAX_VARIANTS; v++)
         if (!(k->variants[v].flags & (VARIANT_SERIAL | VARIANT_LIBRARY)))
             variants[nvariants++] = &k->variants[v];
     if (!nvariants) {
@@ -51,8 +52,7 @@ static int measure_one(const char *kname, long long size, const struct ceilings_
         .cpus = s->cpus,
         .progress = s->progress,
     };
-    for (size_t i = 0; k->params[i].name; i++)
-        plan.params[i] = k->params[i].def;
+    kernel_default_params(k, plan.params);
     struct sweep_result res;
     if (sweep_run(&plan, &res, err, errlen)) {
         sweep_result_free(&res);

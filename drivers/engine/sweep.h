@@ -43,7 +43,7 @@ struct sweep_plan {
     size_t nchunks;
     long long *sizes;
     size_t nsizes;
-    double params[16];
+    double params[KERNEL_MAX_PARAMS];
     int samples;
     double min_time;
     unsigned long long seed;

@@ -262,8 +262,8 @@ static int bad_value(const struct csv_table *t, size_t row, int col, const char 
     return -1;
 }
 
-int csv_number(const struct csv_table *t, size_t row, int col, double *v, char *err,
-               size_t errlen) {
+int csv_cell_number(const struct csv_table *t, size_t row, int col, double *v, char *err,
+                    size_t errlen) {
     const char *s = csv_cell(t, row, col);
     *v = NAN;
     if (!*s)
@@ -280,8 +280,8 @@ int csv_number(const struct csv_table *t, size_t row, int col, double *v, char *
     return 0;
 }
 
-int csv_integer(const struct csv_table *t, size_t row, int col, long long min, long long max,
-                long long *v, char *err, size_t errlen) {
+int csv_cell_integer(const struct csv_table *t, size_t row, int col, long long min, long long max,
+                     long long *v, char *err, size_t errlen) {
     const char *s = csv_cell(t, row, col);
     if (!*s)
         return bad_value(t, row, col, "is empty (a whole number is required)", err, errlen);

@@ -46,10 +46,11 @@ const char *csv_cell(const struct csv_table *t, size_t row, int col);
 
 /* A cell as a finite number: empty (or col < 0) gives NaN and 0; text that is not a whole
  * finite number gives -1 with "FILE:LINE: column 'name': 'text' is not a number". */
-int csv_number(const struct csv_table *t, size_t row, int col, double *v, char *err, size_t errlen);
+int csv_cell_number(const struct csv_table *t, size_t row, int col, double *v, char *err,
+                    size_t errlen);
 
 /* The same, but the cell must be present and a whole number within [min, max]. */
-int csv_integer(const struct csv_table *t, size_t row, int col, long long min, long long max,
-                long long *v, char *err, size_t errlen);
+int csv_cell_integer(const struct csv_table *t, size_t row, int col, long long min, long long max,
+                     long long *v, char *err, size_t errlen);
 
 #endif
