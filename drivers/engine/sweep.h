@@ -11,9 +11,10 @@
  * part of the point's size (ranks_split, in units of the scheduled loop's iterations), the
  * checksums of the parts are summed (ranks_combine_sum) and a sample lasts as long as the
  * slowest rank (measure.h); in a weak sweep the size is also multiplied by R. A kernel without
- * setup_part runs its whole problem on every rank (weak sweeps only: runcmd refuses the
- * rest); its point's size is then one rank's, and its work, R times one rank's.
- * Errors: sweep_run returns 0, or -1 with a message in err (a kernel's setup or run failed).
+ * setup_part runs its whole problem on every rank (weak sweeps only: the sweep commands refuse
+ * the rest); its point's size is then one rank's, and its work, R times one rank's.
+ * Errors: sweep_run returns 0, or -1 with a message in err (a kernel's setup or run failed, or
+ * memory ran out).
  * Thread-safety: one sweep at a time per process (it sets the OpenMP ICVs).
  */
 #ifndef OMPSWEEP_SWEEP_H
