@@ -3,7 +3,6 @@
 #include "app/options.h"
 
 #include "engine/latency.h"
-#include "machine/affinity.h"
 #include "machine/context.h"
 #include "machine/context_write.h"
 #include "machine/places_print.h"
@@ -43,7 +42,6 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
     int first, rc = options_parse(&spec, argc, argv, &first);
     if (rc)
         return rc < 0 ? 0 : rc;
-    int json = a.json, affinity = a.affinity;
     struct context ctx;
     context_collect(&ctx, full_argc, full_argv);
     struct rank_places places;
@@ -52,7 +50,7 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
         return EXIT_FAILED;
     }
     ctx.places = &places;
-    if (affinity && !json) {
+    if (a.affinity && !a.json) {
         printf("OMP_PROC_BIND %s, OMP_PLACES %s (%d places), %d threads per rank, %d rank%s\n",
                ctx.omp_proc_bind, getenv("OMP_PLACES") ? getenv("OMP_PLACES") : "(unset)",
                ctx.omp_num_places, ctx.omp_max_threads, places.count, places.count > 1 ? "s" : "");
@@ -61,7 +59,7 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
         return shared || places.overlapping ? EXIT_FAILED : 0;
     }
     latency_record(&ctx, 0);
-    if (json) {
+    if (a.json) {
         struct json_writer w;
         json_init(&w, stdout, 1);
         json_object_begin(&w, NULL);

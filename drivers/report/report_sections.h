@@ -14,7 +14,9 @@ struct report_meta {
 };
 
 /* Latency change (end/start or start/end) beyond which a run's placement is taken to have
- * changed: a VM's vCPUs moving between chiplets shows as a 3-5x change. */
+ * changed: a VM's vCPUs moving between chiplets shows as a 3-5x change. The run's own warning
+ * uses the same threshold (engine/latency.h, LATENCY_PLACEMENT_CHANGE), which the report, reading
+ * only files, cannot include. */
 #define REPORT_LATENCY_CHANGE 1.5
 
 void report_section_header(const struct report_data *d, struct report_out *o,
