@@ -149,7 +149,8 @@ static int array_task(int task, const char *threads) {
              "SLURM_ARRAY_TASK_COUNT=2 SLURM_ARRAY_TASK_MIN=0 OMPSWEEP=%s OMPSWEEP_OUT=%s/res",
              task, 700 + task + 1, OMPSWEEP_BIN, test_dir);
     char args[256];
-    snprintf(args, sizeof args, "dot %s --size 10k --samples 1 --min-time 1ms --quiet > /dev/null",
+    snprintf(args, sizeof args,
+             "dot %s --size 10k --precision 0 --samples 1 --min-time 1ms --quiet > /dev/null",
              threads);
     return sh("%s bash batch/thread-sweep.sbatch %s", env, args);
 }

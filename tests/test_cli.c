@@ -327,7 +327,7 @@ Test(binary, run_writes_validated_csv_and_json) {
     static char out[1 << 16];
     snprintf(args, sizeof args,
              "run expsum --size 5000 --threads 1,%d --chunk 2K,all --schedule static,dynamic "
-             "--samples 3 --min-time 1ms --quiet --csv %s/r-%%h.csv --json %s/r.json",
+             "--precision 0 --samples 3 --min-time 1ms --quiet --csv %s/r-%%h.csv --json %s/r.json",
              over, dir, dir);
     cr_assert_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
     cr_assert(strstr(out, "omp: the same checksum bits at all 8 points"), "%s", out);
@@ -348,7 +348,11 @@ Test(binary, run_writes_validated_csv_and_json) {
              "/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
              "assert len(d[\"points\"])==9; assert d[\"context\"][\"host\"]; "
              "assert all(p[\"validated\"] for p in d[\"points\"]); "
-             "assert len(d[\"points\"][-1][\"times_s\"])==3; "
+             "p=d[\"points\"][-1]; n=len(p[\"times_s\"]); "
+             "assert n==len(p[\"sample_rounds\"])==len(p[\"sample_starts_s\"]) and n>=3; "
+             "assert p[\"samples\"]==3 and p[\"ci_low_s\"] is None; "
+             "m=d[\"measurement\"]; assert m[\"min_rounds\"]==3; "
+             "assert all(sorted(r[\"order\"])==sorted(set(r[\"order\"])) for r in m[\"rounds\"]); "
              "assert \"huge_page_bytes\" in d[\"points\"][0]' %s",
              json);
     cr_assert_eq(system(cmd), 0, "JSON must parse and hold the points and the context");
@@ -358,10 +362,11 @@ Test(binary, run_writes_validated_csv_and_json) {
 
 Test(binary, spline_chunk_table_has_the_original_layout) {
     static char out[1 << 16];
-    int rc = run_ompsweep("run spline_expsum --variant omp_points --threads 1,2,3 "
-                          "--chunk 125K,250K,all --size 20000 --param splines=5 --samples 1 "
-                          "--min-time 1ms --quiet",
-                          out, sizeof out);
+    int rc = run_ompsweep(
+        "run spline_expsum --variant omp_points --threads 1,2,3 "
+        "--chunk 125K,250K,all --size 20000 --param splines=5 --precision 0 --samples 1 "
+        "--min-time 1ms --quiet",
+        out, sizeof out);
     cr_assert_eq(rc, 0, "%s", out);
     cr_assert(strstr(out, "Million values per second, omp_points"), "%s", out);
     cr_assert(strstr(out, "125K"), "%s", out);
@@ -410,10 +415,11 @@ Test(binary, ceilings_are_stored_and_read_back_by_run) {
              dir);
     cr_assert_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
     cr_assert(strstr(out, "peak DP") && strstr(out, "STREAM triad"), "%s", out);
-    snprintf(args, sizeof args,
-             "run stream_add --size 10k --threads 1 --samples 1 --min-time 1ms --quiet "
-             "--ceilings %s/c-%%h.json --csv %s/r.csv --json %s/r.json",
-             dir, dir, dir);
+    snprintf(
+        args, sizeof args,
+        "run stream_add --size 10k --threads 1 --precision 0 --samples 1 --min-time 1ms --quiet "
+        "--ceilings %s/c-%%h.json --csv %s/r.csv --json %s/r.json",
+        dir, dir, dir);
     cr_assert_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
     cr_assert(strstr(out, "roofline (ceilings of"), "%s", out);
     snprintf(
@@ -439,7 +445,7 @@ Test(binary, nested_gemm_validates_when_the_runtime_gives_fewer_threads) {
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
              "OMP_THREAD_LIMIT=2 %s run gemm --variant omp_in_omp,blas_in_omp --size 100 "
-             "--threads 3,4 --samples 1 --min-time 1ms --quiet 2>&1",
+             "--threads 3,4 --precision 0 --samples 1 --min-time 1ms --quiet 2>&1",
              OMPSWEEP_BIN);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);

@@ -88,7 +88,8 @@ Test(mpi, split_runs_give_the_single_process_checksum) {
     } cases[] = {{"dot", "300000"}, {"expsum", "300000"}, {"stream_triad", "300000"}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         char args[1024];
-        const char *common = "--variant ref,omp --threads 1,2 --samples 2 --min-time 1ms --quiet";
+        const char *common =
+            "--variant ref,omp --threads 1,2 --precision 0 --samples 2 --min-time 1ms --quiet";
         snprintf(args, sizeof args, "run %s --size %s %s --csv %s", cases[c].kernel, cases[c].size,
                  common, csv_path("single.csv"));
         cr_assert_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
@@ -124,10 +125,11 @@ Test(mpi, split_runs_give_the_single_process_checksum) {
 /* The JSON names every rank with its host and CPUs, and the MPI library. */
 Test(mpi, the_context_lists_every_rank) {
     char args[1024];
-    snprintf(args, sizeof args,
-             "run dot --variant omp --threads 1 --size 100000 --samples 2 --min-time 1ms "
-             "--quiet --json %s",
-             csv_path("r.json"));
+    snprintf(
+        args, sizeof args,
+        "run dot --variant omp --threads 1 --size 100000 --precision 0 --samples 2 --min-time 1ms "
+        "--quiet --json %s",
+        csv_path("r.json"));
     cr_assert_eq(mpi_run(2, args), 0, "%s", out);
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
@@ -144,7 +146,7 @@ Test(mpi, the_context_lists_every_rank) {
 Test(mpi, weak_runs_grow_the_size_with_the_ranks) {
     char args[1024];
     snprintf(args, sizeof args,
-             "run dot --weak --variant omp --threads 1,2 --size 100000 --samples 2 "
+             "run dot --weak --variant omp --threads 1,2 --size 100000 --precision 0 --samples 2 "
              "--min-time 1ms --quiet --csv %s",
              csv_path("w.csv"));
     cr_assert_eq(mpi_run(2, args), 0, "%s", out);
@@ -160,7 +162,8 @@ Test(mpi, weak_runs_grow_the_size_with_the_ranks) {
               text);
     /* A kernel that cannot be split runs whole on every rank. */
     snprintf(args, sizeof args,
-             "run gemm --weak --variant omp --threads 1 --size 64 --samples 2 --min-time 1ms "
+             "run gemm --weak --variant omp --threads 1 --size 64 --precision 0 --samples 2 "
+             "--min-time 1ms "
              "--quiet --csv %s",
              csv_path("g.csv"));
     cr_expect_eq(mpi_run(2, args), 0, "%s", out);

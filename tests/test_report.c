@@ -799,7 +799,7 @@ Test(report, a_failing_gnuplot_is_reported_and_leaves_no_image, .timeout = 60) {
     cr_expect_eq(rc, 1, "%s", out);
     cr_expect(strstr(out, "gnuplot failed (exit 1)"), "%s", out);
     cr_expect(strstr(out, "plots could not be drawn"), "%s", out);
-    cr_expect(strstr(out, "`weak.json` has schema 'ompsweep-overhead-1', not 'ompsweep-run-1'"),
+    cr_expect(strstr(out, "`weak.json` has schema 'ompsweep-overhead-1', not 'ompsweep-run-2'"),
               "%s", out);
     char path[512];
     snprintf(path, sizeof path, "%s/report.md", dir);

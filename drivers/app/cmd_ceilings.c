@@ -88,6 +88,9 @@ int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
     int cpus = ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1;
     struct ceilings_settings s = {.samples = a.o.samples,
                                   .min_time = a.o.min_time,
+                                  .precision = 0.02,
+                                  .max_time = 10.0,
+                                  .memory_budget = 0.25 * (double)ctx.memory_bytes,
                                   .cpus = cpus,
                                   .progress = a.o.quiet ? NULL : stderr};
     char err[UNITS_ERRLEN];

@@ -97,6 +97,9 @@ static int store(const char *command, const struct option_row *r, void *base, co
     case OPTION_REAL:
         rc = units_parse_real(value, r->min, r->max, (double *)dest, err, sizeof err);
         break;
+    case OPTION_FRACTION:
+        rc = units_parse_fraction(value, r->min, r->max, (double *)dest, err, sizeof err);
+        break;
     case OPTION_BYTES:
         rc = units_parse_bytes(value, whole(r->min), whole(r->max), (long long *)dest, err,
                                sizeof err);

@@ -31,6 +31,7 @@ enum option_kind {
     OPTION_SECONDS, /* a duration ("0.02", "20ms", "2s"): double                      */
     OPTION_REAL,    /* a finite real number in [min, max]: double                    */
     OPTION_BYTES,   /* a size in bytes ("64K", "2M") in [min, max]: long long         */
+    OPTION_FRACTION /* a fraction ("2%" or "0.02") in [min, max]: double                  */
 };
 
 struct option_row {

@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "engine/latency.h"
+#include "engine/sweep_run.h"
 #include "format/outfile.h"
 #include "machine/context.h"
 #include "machine/rank_places.h"
@@ -28,8 +29,15 @@ void run_print_common_options(FILE *f) {
             "                    default: the OpenMP default for the schedule\n"
             "  --size LIST       the kernel's main size (points, elements); k/M/G allowed\n"
             "  --param N=V[,..]  the kernel's other parameters (repeatable)\n"
-            "  --samples N       samples per point (default 7)\n"
+            "  --samples N       rounds every point gets (default 7): a round takes one sample\n"
+            "                    of every point, in a fresh random order\n"
+            "  --precision P     more rounds for a point until its median's 95%% interval lies\n"
+            "                    within P of it (default 2%%; 0: no more rounds)\n"
+            "  --max-time S      at most S seconds of those rounds (default 10s); a point still\n"
+            "                    wider is marked unstable\n"
             "  --min-time S      least duration of one sample, e.g. 0.02 or 20ms (default 20ms)\n"
+            "  --memory BYTES    inputs kept at once across the rounds (default 1/4 of memory;\n"
+            "                    beyond it the points are measured in batches)\n"
             "  --seed N          seed of the inputs (default 1)\n"
             "  --csv FILE        write the points as CSV (%%h host, %%j job, %%r rank, %%d date)\n"
             "  --json FILE       write the points and the context as JSON\n"
@@ -43,6 +51,9 @@ void run_print_common_options(FILE *f) {
 static const struct option_row sweep_rows[] = {
     {"variant", 0, OPTION_TEXT, offsetof(struct run_args, variants), 0, 0},
     {"ceilings", 0, OPTION_TEXT, offsetof(struct run_args, ceilings), 0, 0},
+    {"precision", 0, OPTION_FRACTION, offsetof(struct run_args, precision), 0, 0.5},
+    {"max-time", 0, OPTION_SECONDS, offsetof(struct run_args, max_time), 0, 0},
+    {"memory", 0, OPTION_BYTES, offsetof(struct run_args, memory_budget), 1 << 20, 0x1p62},
     {NULL, 0, OPTION_FLAG, 0, 0, 0},
 };
 
@@ -162,6 +173,9 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
     }
     if (!rc)
         rc = sweep_plan_check_memory(command, &plan, ctx.memory_bytes);
+    plan.memory_budget = a->memory_budget       ? (double)a->memory_budget
+                         : ctx.memory_bytes > 0 ? 0.25 * (double)ctx.memory_bytes
+                                                : 0.0;
     rc = (int)ranks_max((double)rc);
     if (!rc && rank_places_collect(&places))
         rc = command_usage_error(command, "out of memory");
@@ -189,7 +203,8 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
 int run_command(const struct run_mode *mode, int argc, char **argv, int full_argc,
                 char **full_argv) {
     const char *command = mode->command;
-    struct run_args a = {.common = {.samples = 7, .min_time = 0.02, .seed = 1}};
+    struct run_args a = {
+        .common = {.samples = 7, .min_time = 0.02, .seed = 1}, .precision = 0.02, .max_time = 10.0};
     const struct options_spec spec = {.command = command,
                                       .usage = mode->usage,
                                       .common = RUN_COMMON_OPTIONS,

@@ -130,6 +130,10 @@ int sweep_plan_build(const char *command, const struct kernel *k, const struct r
     plan->kernel = k;
     plan->samples = a->common.samples;
     plan->min_time = a->common.min_time;
+    plan->precision = a->precision;
+    plan->max_time = a->max_time;
+    plan->max_repeats = a->common.samples; /* a disturbed round is measured again at most once
+                                              per round asked for, on average */
     plan->seed = (unsigned long long)a->common.seed;
     plan->cpus = cpus;
     plan->progress = a->common.quiet ? NULL : stderr;

@@ -18,6 +18,9 @@ struct run_args {
     struct common_options common;  /* --threads ... --quiet (app/options.h)               */
     const char *variants;          /* --variant LIST                                      */
     const char *ceilings;          /* --ceilings FILE                                     */
+    double precision;              /* --precision: of each point's median                 */
+    double max_time;               /* --max-time: seconds of rounds for precision         */
+    long long memory_budget;       /* --memory: bytes of states alive at once (0: 1/4 of memory) */
     int weak;                      /* run --weak                                          */
     long long ws_from, ws_to;      /* cachemap --from, --to: working sets in bytes        */
     int per_octave;                /* cachemap --per-octave: sizes per doubling           */
@@ -26,9 +29,10 @@ struct run_args {
 };
 
 /* Resolves a into plan (kernel, variants, threads, schedules, chunks, sizes, parameters, and
- * samples, min_time, seed, cpus, progress); what a gives no value for takes the defaults: every
- * variant, threads 1 to cpus (sweep_default_threads), static, OpenMP's chunk, the kernel's
- * default size and parameters. The caller fills in study, weak, ceilings, ranks and places. */
+ * samples, min_time, precision, max_time, max_repeats, seed, cpus, progress); what a gives no
+ * value for takes the defaults: every variant, threads 1 to cpus (sweep_default_threads),
+ * static, OpenMP's chunk, the kernel's default size and parameters. The caller fills in study,
+ * weak, ceilings, memory_budget, ranks and places. */
 int sweep_plan_build(const char *command, const struct kernel *k, const struct run_args *a,
                      int cpus, struct sweep_plan *plan);
 

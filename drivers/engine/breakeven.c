@@ -341,9 +341,7 @@ static int ready_state(struct breakeven_kernel *bk, int side) {
                  strerror(rc));
         return -1;
     }
-    struct measure_settings ms = {1, bk->min_time, 1L << 24};
-    double t;
-    rc = measure_variant(bk->variant, bk->state[side], &ms, &t, &bk->reps[side]);
+    rc = measure_calibrate(bk->variant, bk->state[side], bk->min_time, 1L << 24, &bk->reps[side]);
     if (rc) {
         snprintf(bk->err, sizeof bk->err, "%s/%s failed: %s", k->name, bk->variant->name,
                  strerror(rc));

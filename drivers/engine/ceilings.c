@@ -1,6 +1,6 @@
 #include "engine/ceilings.h"
 
-#include "engine/sweep.h"
+#include "engine/sweep_run.h"
 #include "kernel.h"
 #include "peak.h"
 
@@ -48,6 +48,10 @@ static int measure_one(const char *kname, long long size, const struct ceilings_
         .nsizes = 1,
         .samples = s->samples,
         .min_time = s->min_time,
+        .precision = s->precision,
+        .max_time = s->max_time,
+        .memory_budget = s->memory_budget,
+        .max_repeats = s->samples,
         .seed = 1,
         .cpus = s->cpus,
         .progress = s->progress,

@@ -33,8 +33,11 @@ struct ceilings_settings {
     const long long *threads; /* thread counts to try                                  */
     size_t nthreads;
     long long stream_elements; /* elements per STREAM array                          */
-    int samples;
-    double min_time;
+    int samples;               /* rounds every point gets (engine/rounds.h)        */
+    double min_time;           /* seconds one sample lasts at least                */
+    double precision;          /* of each point's median, as in sweep.h            */
+    double max_time;           /* seconds of rounds for precision, per ceiling     */
+    double memory_budget;      /* bytes of inputs alive at once (0: no limit)      */
     int cpus;
     FILE *progress; /* NULL: silent */
 };

@@ -25,27 +25,19 @@ int measure_runs(const struct kernel_variant *v, void *state, long reps, double 
     return rc;
 }
 
-int measure_variant(const struct kernel_variant *v, void *state,
-                    const struct measure_settings *settings, double *times, long *reps) {
+int measure_calibrate(const struct kernel_variant *v, void *state, double min_time, long max_reps,
+                      long *reps) {
     double t;
     int rc = measure_runs(v, state, 1, &t); /* warm-up: caches, pages, thread pool */
-    if (rc)
-        return rc;
     long n = 1;
     /* Scale n to the last time measured, 20 % beyond min_time, until a sample is long enough
      * (a timer that read 0 gives no scale: double instead). */
-    while (t < settings->min_time && n < settings->max_reps) {
-        n = t > 0 ? (long)(n * 1.2 * settings->min_time / t) + 1 : n * 2;
-        if (n > settings->max_reps)
-            n = settings->max_reps;
-        if ((rc = measure_runs(v, state, n, &t)))
-            return rc;
-    }
-    for (int s = 0; s < settings->samples; s++) {
-        if ((rc = measure_runs(v, state, n, &t)))
-            return rc;
-        times[s] = t / (double)n;
+    while (!rc && t < min_time && n < max_reps) {
+        n = t > 0 ? (long)(n * 1.2 * min_time / t) + 1 : n * 2;
+        if (n > max_reps)
+            n = max_reps;
+        rc = measure_runs(v, state, n, &t);
     }
     *reps = n;
-    return 0;
+    return rc;
 }

@@ -37,7 +37,14 @@ const char *const schema_sweep_columns[COL_SWEEP_COLUMNS] = {"kernel",
                                                              "chunk",
                                                              "study",
                                                              "ranks",
-                                                             "threads_per_rank"};
+                                                             "threads_per_rank",
+                                                             "median_ci_low_s",
+                                                             "median_ci_high_s",
+                                                             "speedup_low",
+                                                             "speedup_high",
+                                                             "ratio_ref_low",
+                                                             "ratio_ref_high",
+                                                             "unstable"};
 
 const char *const schema_overhead_columns[COL_OVERHEAD_COLUMNS] = {
     "construct", "schedule",    "chunk",       "threads",      "oversubscribed", "test_us",

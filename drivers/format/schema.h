@@ -8,7 +8,8 @@
 #ifndef OMPSWEEP_SCHEMA_H
 #define OMPSWEEP_SCHEMA_H
 
-#define SCHEMA_RUN       "ompsweep-run-1"       /* a sweep: run, cachemap, chunkmap, weak */
+#define SCHEMA_RUN       "ompsweep-run-2"       /* a sweep: run, cachemap, chunkmap, weak */
+#define SCHEMA_RUN_1     "ompsweep-run-1"       /* the same, before interleaved rounds    */
 #define SCHEMA_OVERHEAD  "ompsweep-overhead-1"  /* ompsweep overhead                     */
 #define SCHEMA_BREAKEVEN "ompsweep-breakeven-1" /* ompsweep breakeven                    */
 #define SCHEMA_CEILINGS  "ompsweep-ceilings-1"  /* ompsweep ceilings                     */
@@ -52,6 +53,13 @@ enum sweep_column {
     COL_SWEEP_STUDY,
     COL_SWEEP_RANKS,
     COL_SWEEP_THREADS_PER_RANK,
+    COL_SWEEP_MEDIAN_CI_LOW_S, /* the median's 95 % interval (engine/stats.h)          */
+    COL_SWEEP_MEDIAN_CI_HIGH_S,
+    COL_SWEEP_SPEEDUP_LOW, /* the paired ratios' 95 % intervals (engine/sweep.h)    */
+    COL_SWEEP_SPEEDUP_HIGH,
+    COL_SWEEP_RATIO_REF_LOW,
+    COL_SWEEP_RATIO_REF_HIGH,
+    COL_SWEEP_UNSTABLE, /* the interval never came within the precision asked    */
     COL_SWEEP_COLUMNS
 };
 extern const char *const schema_sweep_columns[COL_SWEEP_COLUMNS];

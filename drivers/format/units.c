@@ -275,6 +275,28 @@ int units_parse_real(const char *s, double min, double max, double *out, char *e
     return 0;
 }
 
+int units_parse_fraction(const char *s, double min, double max, double *out, char *err,
+                         size_t errlen) {
+    size_t n = s ? strlen(s) : 0;
+    int percent = n > 1 && s[n - 1] == '%';
+    char number[64];
+    if (n == 0 || n >= sizeof number)
+        return fail(err, errlen, "'%s' is not a fraction (e.g. 2%% or 0.02)", s ? s : "");
+    memcpy(number, s, n + 1);
+    if (percent)
+        number[n - 1] = '\0';
+    double v;
+    if (units_parse_real(number, 0.0, 1e300, &v, err, errlen))
+        return fail(err, errlen, "'%s' is not a fraction (e.g. 2%% or 0.02)", s);
+    if (percent)
+        v /= 100.0;
+    if (v < min || v > max)
+        return fail(err, errlen, "%s is out of range (%.15g%% to %.15g%%)", s, 100.0 * min,
+                    100.0 * max);
+    *out = v;
+    return 0;
+}
+
 const char *units_format_chunk(const struct chunk_spec *c, char *buf, size_t len) {
     if (c->kind == CHUNK_ALL)
         snprintf(buf, len, "all");

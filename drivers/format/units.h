@@ -47,6 +47,10 @@ int units_parse_seconds(const char *s, double *out, char *err, size_t errlen);
 /* A finite real number within [min, max] ("0.5", "1e-3"); NaN and infinities are refused. */
 int units_parse_real(const char *s, double min, double max, double *out, char *err, size_t errlen);
 
+/* A fraction, as a percentage ("2%") or as a number ("0.02"), within [min, max] (as fractions). */
+int units_parse_fraction(const char *s, double min, double max, double *out, char *err,
+                         size_t errlen);
+
 /* "48 KiB", "1.5 MiB": binary units, whole values as such, others to three significant
  * digits; "-" for a value that is not finite. Returns buf. */
 const char *units_format_bytes(double bytes, char *buf, size_t len);

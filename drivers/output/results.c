@@ -78,6 +78,13 @@ static void csv_point(FILE *f, const struct sweep_plan *plan, const struct sweep
     csv_put_text(&r, results_study(plan));
     csv_put_integer(&r, p->ranks);
     csv_put_integer(&r, p->threads);
+    csv_put_number(&r, p->st.ci_low, "%.9g");
+    csv_put_number(&r, p->st.ci_high, "%.9g");
+    csv_put_number(&r, p->speedup_low, "%.4f");
+    csv_put_number(&r, p->speedup_high, "%.4f");
+    csv_put_number(&r, p->ratio_ref_low, "%.4f");
+    csv_put_number(&r, p->ratio_ref_high, "%.4f");
+    csv_put_yes_no(&r, p->unstable);
     csv_row_end(&r);
 }
 
@@ -110,6 +117,9 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
     json_integer(w, "samples", (long long)p->st.n);
     json_integer(w, "reps", p->reps);
     json_number(w, "median_s", p->st.median);
+    json_number(w, "ci_low_s", p->st.ci_low);
+    json_number(w, "ci_high_s", p->st.ci_high);
+    json_bool(w, "unstable", p->unstable);
     json_number(w, "min_s", p->st.min);
     json_number(w, "max_s", p->st.max);
     json_number(w, "mean_s", p->st.mean);
@@ -121,8 +131,15 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
     json_number(w, "gbytes_per_s", p->gbytes_per_s);
     json_number(w, "gflops", p->gflops);
     json_number(w, "speedup", p->speedup);
+    json_number(w, "speedup_low", p->speedup_low);
+    json_number(w, "speedup_high", p->speedup_high);
     json_number(w, "efficiency", p->efficiency);
+    json_number(w, "efficiency_low", p->efficiency_low);
+    json_number(w, "efficiency_high", p->efficiency_high);
     json_number(w, "ratio_ref", p->ratio_ref);
+    json_number(w, "ratio_ref_low", p->ratio_ref_low);
+    json_number(w, "ratio_ref_high", p->ratio_ref_high);
+    json_bool(w, "paired", p->paired);
     json_number(w, "checksum", p->checksum);
     json_number(w, "ref_checksum", p->ref_checksum);
     json_number(w, "rel_error", p->rel_error);
@@ -141,9 +158,18 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
         json_integer(w, "huge_page_bytes", p->huge_page_bytes);
     else
         json_null(w, "huge_page_bytes");
+    /* Every sample, kept or not (the round says: measurement.rounds[r].kept). */
     json_array_begin(w, "times_s");
-    for (size_t s = 0; s < p->st.n; s++)
+    for (size_t s = 0; s < p->ntimes; s++)
         json_number(w, NULL, p->times[s]);
+    json_array_end(w);
+    json_array_begin(w, "sample_rounds");
+    for (size_t s = 0; s < p->ntimes; s++)
+        json_integer(w, NULL, p->rounds[s]);
+    json_array_end(w);
+    json_array_begin(w, "sample_starts_s");
+    for (size_t s = 0; s < p->ntimes; s++)
+        json_number(w, NULL, p->starts[s]);
     json_array_end(w);
     json_array_begin(w, "thread_cpus");
     for (int t = 0; t < p->threads; t++)
@@ -172,6 +198,44 @@ static void json_kernel(struct json_writer *w, const struct sweep_plan *plan) {
     json_object_end(w);
 }
 
+/* How the points were measured: the rounds, their orders and their disturbance evidence. */
+static void json_measurement(struct json_writer *w, const struct sweep_plan *plan,
+                             const struct sweep_result *res) {
+    json_object_begin(w, "measurement");
+    json_string(w, "method", "interleaved rounds");
+    json_integer(w, "min_rounds", plan->samples);
+    json_number(w, "precision", plan->precision);
+    json_number(w, "max_time_s", plan->max_time);
+    json_integer(w, "max_repeats", plan->max_repeats);
+    json_number(w, "memory_budget_bytes", plan->memory_budget > 0 ? plan->memory_budget : NAN);
+    json_integer(w, "order_seed", (long long)plan->seed);
+    json_integer(w, "batches", res->batches);
+    json_integer(w, "rounds_measured", (long long)res->nrounds);
+    json_integer(w, "rounds_repeated", (long long)res->repeated);
+    json_number(w, "precision_seconds", res->extra_seconds);
+    json_array_begin(w, "rounds");
+    for (size_t r = 0; r < res->nrounds; r++) {
+        const struct sweep_round *rd = &res->rounds[r];
+        json_object_begin(w, NULL);
+        json_integer(w, "round", (long long)r);
+        json_integer(w, "batch", rd->batch);
+        json_bool(w, "kept", rd->kept);
+        json_number(w, "start_s", rd->start);
+        json_number(w, "seconds", rd->evidence.seconds);
+        json_number(w, "steal", rd->evidence.steal);
+        json_number(w, "others", rd->evidence.others);
+        json_number(w, "latency_ns", rd->evidence.latency_ns);
+        json_string(w, "disturbed", rd->evidence.disturbed ? rd->evidence.why : NULL);
+        json_array_begin(w, "order");
+        for (size_t k = 0; k < rd->npoints; k++)
+            json_integer(w, NULL, rd->order[k]);
+        json_array_end(w);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_object_end(w);
+}
+
 void results_write_json(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
                         const struct context *ctx,
                         void (*extra)(struct json_writer *w, const void *arg),
@@ -187,6 +251,7 @@ void results_write_json(FILE *f, const struct sweep_plan *plan, const struct swe
     for (size_t i = 0; i < res->npoints; i++)
         json_point(&w, plan, &res->points[i]);
     json_array_end(&w);
+    json_measurement(&w, plan, res);
     if (extra)
         extra(&w, extra_arg);
     json_object_end(&w);

@@ -18,9 +18,15 @@ static void print_header(FILE *f, const struct sweep_plan *plan, long long size)
                 sweep_splits(plan) ? (plan->weak ? "each rank has --size x threads of its own"
                                                  : "the size is split across the ranks")
                                    : "every rank runs the whole problem");
-    fprintf(f, "%-12s %7s %-8s %9s %11s %12s %8s %8s %7s %5s %8s %6s %s\n", "variant", "threads",
-            "schedule", "chunk", "median_ms", "M items/s", "GB/s", "GFLOP/s", "speedup", "eff",
-            "x ref", "cv%", "check");
+    fprintf(f, "%-12s %7s %-8s %9s %11s %6s %12s %8s %8s %19s %5s %8s %s\n", "variant", "threads",
+            "schedule", "chunk", "median_ms", "+-%", "M items/s", "GB/s", "GFLOP/s",
+            "speedup (95% CI)", "eff", "x ref", "check");
+}
+
+/* The median's interval as a relative half-width (the wider side), in percent. */
+static double half_width(const struct stats *st) {
+    double lo = st->median - st->ci_low, hi = st->ci_high - st->median;
+    return 100.0 * (lo > hi ? lo : hi) / st->median;
 }
 
 static void fmt_ratio(char *buf, size_t len, double v, const char *fmt) {
@@ -31,19 +37,22 @@ static void fmt_ratio(char *buf, size_t len, double v, const char *fmt) {
 }
 
 static void print_row(FILE *f, const struct sweep_plan *plan, const struct sweep_point *p) {
-    char chunk[32] = "-", speedup[16], eff[16], ratio[16], cv[16];
+    char chunk[32] = "-", speedup[40] = "-", eff[16], ratio[16], half[16];
     if (p->chunk_index >= 0)
         units_format_chunk(&plan->chunks[p->chunk_index], chunk, sizeof chunk);
-    fmt_ratio(speedup, sizeof speedup, p->speedup, "%.2f");
+    if (isfinite(p->speedup) && isfinite(p->speedup_low))
+        snprintf(speedup, sizeof speedup, "%.2f (%.2f-%.2f)", p->speedup, p->speedup_low,
+                 p->speedup_high);
+    else if (isfinite(p->speedup))
+        snprintf(speedup, sizeof speedup, "%.2f", p->speedup);
     fmt_ratio(eff, sizeof eff, p->efficiency, "%.2f");
     fmt_ratio(ratio, sizeof ratio, p->ratio_ref, "%.2f");
-    fmt_ratio(cv, sizeof cv, 100.0 * p->st.cv, "%.1f");
-    int noisy = isfinite(p->st.cv) && p->st.cv > STATS_NOISY_CV;
-    fprintf(f, "%-12s %6d%s %-8s %9s %11.4g %12.4g %8.3g %8.3g %7s %5s %8s %5s%s %s\n",
+    fmt_ratio(half, sizeof half, half_width(&p->st), "%.1f");
+    fprintf(f, "%-12s %6d%s %-8s %9s %11.4g %5s%s %12.4g %8.3g %8.3g %19s %5s %8s %s\n",
             p->variant->name, p->threads, p->oversubscribed ? "*" : " ",
-            sweep_schedule_name(p->schedule), chunk, p->st.median * 1e3, p->items_per_s * 1e-6,
-            p->gbytes_per_s, p->gflops, speedup, eff, ratio, cv, noisy ? "!" : " ",
-            p->validated ? "ok" : "MISMATCH");
+            sweep_schedule_name(p->schedule), chunk, p->st.median * 1e3, half,
+            p->unstable ? "!" : " ", p->items_per_s * 1e-6, p->gbytes_per_s, p->gflops, speedup,
+            eff, ratio, p->validated ? "ok" : "MISMATCH");
 }
 
 /* Rate of the point with this variant, size, threads, schedule and chunk, or NaN. */
@@ -148,14 +157,14 @@ static void print_size(FILE *f, const struct sweep_plan *plan, const struct swee
                 "(the reference is not run above size %ld: points are validated against the "
                 "kernel's independent expected checksum; no 'x ref')\n",
                 plan->kernel->ref_max_size);
-    int over = 0, noisy = 0;
+    int over = 0, unstable = 0;
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
         if (p->base_size != size)
             continue;
         print_row(f, plan, p);
         over |= p->oversubscribed;
-        noisy |= isfinite(p->st.cv) && p->st.cv > STATS_NOISY_CV;
+        unstable |= p->unstable;
     }
     if (over && plan->ranks > 1)
         fprintf(f, "* more threads than CPUs, counting every rank on this host "
@@ -163,9 +172,12 @@ static void print_size(FILE *f, const struct sweep_plan *plan, const struct swee
     else if (over)
         fprintf(f, "* more threads than the %d CPUs this process may use (oversubscribed)\n",
                 plan->cpus);
-    if (noisy)
-        fprintf(f, "! coefficient of variation above %.0f%%: a noisy point\n",
-                100.0 * STATS_NOISY_CV);
+    fprintf(f, "+-%%: the 95%% interval of the median, relative to it (the wider side)\n");
+    if (unstable)
+        fprintf(f,
+                "! unstable: its interval did not come within %.3g%% in the rounds allowed "
+                "(--precision, --max-time); no finding rests on it\n",
+                100.0 * plan->precision);
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
         if (p->base_size == size && p->chunk_index >= 0 && plan->nchunks > 1 &&
@@ -187,7 +199,32 @@ static void print_size(FILE *f, const struct sweep_plan *plan, const struct swee
         print_roofline(f, plan, res, size);
 }
 
+/* How the points were measured: rounds, repeats and why, the time for precision. */
+static void print_rounds(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
+    size_t kept = res->nrounds - res->repeated;
+    fprintf(f,
+            "\nmeasured in %zu interleaved round%s (each point at least %d, in a fresh random "
+            "order each round)",
+            kept, kept == 1 ? "" : "s", plan->samples);
+    if (res->batches > 1)
+        fprintf(f, ", in %d batches of inputs that fit the memory budget", res->batches);
+    if (res->extra_seconds > 0)
+        fprintf(f, "; %.3g s of them for precision", res->extra_seconds);
+    fprintf(f, "\n");
+    if (res->repeated) {
+        fprintf(f, "%zu disturbed round%s measured again:", res->repeated,
+                res->repeated == 1 ? "" : "s");
+        for (size_t r = 0, shown = 0; r < res->nrounds && shown < 5; r++)
+            if (!res->rounds[r].kept) {
+                fprintf(f, "%s %s", shown ? ";" : "", res->rounds[r].evidence.why);
+                shown++;
+            }
+        fprintf(f, "%s\n", res->repeated > 5 ? "; ..." : "");
+    }
+}
+
 void table_print(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
     for (size_t s = 0; s < plan->nsizes; s++)
         print_size(f, plan, res, plan->sizes[s]);
+    print_rounds(f, plan, res);
 }

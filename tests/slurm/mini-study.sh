@@ -8,6 +8,6 @@ set -euo pipefail
 out=$1
 cd "$(dirname "$0")/../.."
 for k in expsum stream_triad; do
-  build/ompsweep run "$k" --threads 1,2 --size 100k --samples 3 --min-time 5ms --quiet \
+  build/ompsweep run "$k" --threads 1,2 --size 100k --precision 0 --samples 3 --min-time 5ms --quiet \
     --csv "$out/run-$k.csv" --json "$out/run-$k.json"
 done

@@ -109,11 +109,11 @@ submit() { # submit OUT [sbatch options] SCRIPT [ARGS]: prints the job id
   sbatch --parsable --time=5 --chdir="$work/logs" \
     --export="ALL,OMPSWEEP_DIR=$repo,OMPSWEEP_OUT=$out" "$@" | cut -d';' -f1
 }
-quick=(--size 200k --samples 3 --min-time 5ms --quiet)
+quick=(--size 200k --precision 0 --samples 3 --min-time 5ms --quiet)
 
 dot=$(submit "$work/sweeps" --array=0-2 batch/thread-sweep.sbatch dot 1,2,3 "${quick[@]}")
 scripts/make-batch.sh --kernel expsum --threads 1-2 --size 200k --partition local --time 5 \
-  --name made-by-make-batch -o "$work/expsum.sbatch" -- --samples 3 --min-time 5ms --quiet \
+  --name made-by-make-batch -o "$work/expsum.sbatch" -- --precision 0 --samples 3 --min-time 5ms --quiet \
   2>/dev/null
 made=$(submit "$work/sweeps" "$work/expsum.sbatch")
 report=$(submit "$work/sweeps" --dependency="afterok:$dot:$made" batch/report.sbatch \
