@@ -5,11 +5,14 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- a kernel whose cost is known ------------------------------------------------------- */
@@ -229,6 +232,112 @@ Test(breakeven, size_cap_fits_two_working_sets) {
                  kernel_find("cpu_loop")->max_size, "no arrays: the kernel's own maximum");
 }
 
+/* A registered-style kernel of known cost: its reference spins A_S seconds per item, its
+ * parallel variant C_S + A_S x items / threads (a team's fixed cost, shared work). The kernel
+ * measurement compares N threads with the reference, so they break even at
+ * n* = C_S N / (A_S (N - 1)) = 40 items at 2 threads; compared with the parallel variant at 1
+ * thread (which pays C_S too) N threads would win from the first item. */
+#define A_S 1e-6
+#define C_S 20e-6
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void spin(double seconds) {
+    double t = now_s();
+    while (now_s() - t < seconds)
+        ;
+}
+
+struct spin_state {
+    size_t n;
+};
+
+static int spin_setup(void **state, size_t size, const double *params, uint64_t seed) {
+    (void)params;
+    (void)seed;
+    struct spin_state *s = malloc(sizeof *s);
+    if (!s)
+        return ENOMEM;
+    s->n = size;
+    *state = s;
+    return 0;
+}
+
+static int spin_ref(void *state) {
+    spin(A_S * (double)((struct spin_state *)state)->n);
+    return 0;
+}
+
+static int spin_omp(void *state) {
+    spin(C_S + A_S * (double)((struct spin_state *)state)->n / omp_get_max_threads());
+    return 0;
+}
+
+static double spin_checksum(const void *state) {
+    return (double)((const struct spin_state *)state)->n;
+}
+
+static void spin_teardown(void *state) {
+    free(state);
+}
+
+static const struct kernel_param spin_params[] = {{NULL, PARAM_INTEGER, 0, 0, 0, NULL}};
+static const struct kernel_variant spin_variants[] = {
+    {"ref", "A_S per item", VARIANT_SERIAL, spin_ref},
+    {"omp", "C_S + A_S per item / threads", VARIANT_CHUNKED, spin_omp},
+    {NULL, NULL, 0, NULL}};
+static const struct kernel spin_kernel = {.name = "spin",
+                                          .min_size = 1,
+                                          .max_size = 1 << 20,
+                                          .params = spin_params,
+                                          .variants = spin_variants,
+                                          .setup = spin_setup,
+                                          .checksum = spin_checksum,
+                                          .teardown = spin_teardown};
+
+Test(breakeven, a_kernel_of_known_cost_breaks_even_against_its_serial_reference) {
+    struct breakeven_kernel bk;
+    breakeven_kernel_init(&bk, &spin_kernel, &spin_variants[1], NULL, 1, 1e-3, 2);
+    cr_assert_eq(bk.serial, &spin_variants[0], "the baseline is the reference");
+    struct breakeven_settings s = {.min_size = 1, .max_size = 1000, .threads = 2};
+    struct breakeven_result r;
+    cr_assert_eq(breakeven_search(&s, breakeven_kernel_measure, &bk, &r), 0, "%s", bk.err);
+    cr_assert_eq(breakeven_kernel_finish(&bk), 0, "%s", bk.err);
+    cr_expect_eq(r.status, BREAKEVEN_FOUND, "%s", breakeven_status_name(r.status));
+    /* The bracket holds n* = 40 (a tenth either way for the spin's own cost). */
+    cr_expect(r.lower_size <= 44 && r.upper_size >= 36, "[%lld, %lld], n* = 40", r.lower_size,
+              r.upper_size);
+    cr_expect(r.upper_size <= 60, "the bracket closes in on it: upper %lld", r.upper_size);
+}
+
+/* Both sides take the same time, with independent noise: no size can be decided. */
+static int tie_measure(void *ctx, long long size, int threads, double *times, int n) {
+    struct model *m = ctx;
+    (void)threads;
+    for (int i = 0; i < n; i++)
+        times[i] = m->a * (double)size * (1.0 + m->noise * (2.0 * uniform(&m->rng) - 1.0));
+    return 0;
+}
+
+Test(breakeven, never_only_when_shown_slower_at_the_largest_size) {
+    struct model m = {.a = 1e-6, .c = 1e-3, .threads = 2, .rng = 9};
+    struct breakeven_settings s = {.min_size = 1, .max_size = 64, .threads = 2};
+    struct breakeven_result r;
+    cr_assert_eq(breakeven_search(&s, model_measure, &m, &r), 0);
+    cr_expect_eq(r.status, BREAKEVEN_NEVER, "64 items x 1 us against a 1 ms team: shown slower");
+    /* Equal times at every size: never shown faster, never shown slower: undecided. */
+    struct model tie = {.a = 1e-6, .threads = 2, .rng = 9, .noise = 0.05};
+    s.max_size = 8;
+    cr_assert_eq(breakeven_search(&s, tie_measure, &tie, &r), 0);
+    cr_expect_eq(r.status, BREAKEVEN_UNDECIDED, "%s", breakeven_status_name(r.status));
+    cr_expect_str_eq(breakeven_status_name(r.status), "undecided");
+    cr_expect_eq(r.breakeven_size, -1);
+}
+
 /* ---- the command ------------------------------------------------------------------------ */
 
 static const struct {
@@ -301,22 +410,25 @@ Test(breakeven_cli, writes_the_documented_csv_and_json) {
              dir, dir);
     cr_assert_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
     cr_assert(strstr(out, "Break-even") && strstr(out, "[cpu_loop/omp] size 1:"), "%s", out);
-    snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 -c 'import csv,json,glob,sys; d=sys.argv[1]; "
-             "f=open(glob.glob(d+\"/b-*.csv\")[0]); "
-             "assert f.readline().strip()==\"kernel,variant,threads,status,breakeven_size,"
-             "breakeven_working_set_bytes,lower_size,upper_size,time_1thread_s,time_nthreads_s,"
-             "speedup_at_breakeven,measurements\"; f.seek(0); r=list(csv.DictReader(f)); "
-             "assert [x[\"kernel\"] for x in r]==[\"cpu_loop\",\"dot\"]; "
-             "assert all(x[\"status\"] in (\"found\",\"always\",\"never\") for x in r); "
-             "assert all(x[\"variant\"]==\"omp\" and x[\"threads\"]==\"2\" for x in r); "
-             "assert all(int(x[\"measurements\"])>=16 for x in r); "
-             "assert all((x[\"breakeven_size\"]==\"\")==(x[\"status\"]==\"never\") for x in r); "
-             "j=json.load(open(d+\"/b.json\")); assert j[\"schema\"]==\"ompsweep-breakeven-1\"; "
-             "assert j[\"context\"][\"host\"]; b=j[\"breakeven\"]; "
-             "assert [set(x) for x in b]==[set(r[0])]*2; "
-             "assert [x[\"status\"] for x in b]==[x[\"status\"] for x in r]' %s",
-             dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "/usr/bin/python3 -c 'import csv,json,glob,sys; d=sys.argv[1]; "
+        "f=open(glob.glob(d+\"/b-*.csv\")[0]); "
+        "assert f.readline().strip()==\"kernel,variant,threads,status,breakeven_size,"
+        "breakeven_working_set_bytes,lower_size,upper_size,time_1thread_s,time_nthreads_s,"
+        "speedup_at_breakeven,measurements,baseline\"; f.seek(0); r=list(csv.DictReader(f)); "
+        "assert [x[\"kernel\"] for x in r]==[\"cpu_loop\",\"dot\"]; "
+        "assert all(x[\"status\"] in (\"found\",\"always\",\"never\",\"undecided\") for x in r); "
+        "assert all(x[\"variant\"]==\"omp\" and x[\"threads\"]==\"2\" for x in r); "
+        "assert all(int(x[\"measurements\"])>=16 for x in r); "
+        "assert all((x[\"breakeven_size\"]==\"\")==(x[\"status\"] in (\"never\",\"undecided\")) "
+        "for x in r); "
+        "assert all(x[\"baseline\"]==\"ref\" for x in r); "
+        "j=json.load(open(d+\"/b.json\")); assert j[\"schema\"]==\"ompsweep-breakeven-2\"; "
+        "assert j[\"context\"][\"host\"]; b=j[\"breakeven\"]; "
+        "assert [set(x) for x in b]==[set(r[0])]*2; "
+        "assert [x[\"status\"] for x in b]==[x[\"status\"] for x in r]' %s",
+        dir);
     cr_assert_eq(system(cmd), 0, "the CSV and JSON must hold the documented columns");
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);

@@ -729,7 +729,7 @@ Test(report, malformed_results_exit_1_and_leave_nothing) {
          "kernel,variant,threads,status,breakeven_size,breakeven_working_set_bytes,"
          "lower_size,upper_size,time_1thread_s,time_nthreads_s,speedup_at_breakeven,"
          "measurements\ndot,omp,2,perhaps,1,1,1,1,1,1,1,1\n",
-         "b.csv:2: column 'status': 'perhaps' is not found, always, never or serial"},
+         "b.csv:2: column 'status': 'perhaps' is not found, always, never, undecided or serial"},
         {"sub/bad.csv",
          "kernel,variant,threads,schedule,size,working_set_bytes,median_s,"
          "oversubscribed\ndot,omp,1,static,-100,800,0.5,no\n",

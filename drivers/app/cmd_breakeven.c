@@ -1,4 +1,4 @@
-/* ompsweep breakeven KERNEL[,KERNEL...]: the smallest size at which N threads beat 1, per
+/* ompsweep breakeven KERNEL[,KERNEL...]: the smallest size at which N threads beat serial code, per
  * kernel (engine/breakeven.h has the search and its noise handling, docs/overhead.md more). */
 #include "app/commands.h"
 #include "app/options.h"
@@ -25,16 +25,18 @@ static void breakeven_usage(FILE *f) {
     fprintf(f,
             "usage: ompsweep breakeven KERNEL[,KERNEL...] [options]\n\n"
             "Finds, for each kernel, the smallest size at which N threads run a parallel variant\n"
-            "faster than 1 thread. At each size it takes interleaved pairs of samples (1 thread,\n"
+            "faster than the serial reference (the code without OpenMP: what a user who does not\n"
+            "parallelise runs). At each size it takes interleaved pairs of samples (reference,\n"
             "N threads) and decides by a sign test on their ratios at 95%% confidence; sizes it\n"
             "cannot decide are ties. The answer is a bracket [lower, upper]: N threads are shown\n"
-            "slower at lower and faster at upper (docs/overhead.md).\n\n"
+            "slower at lower and faster at upper; 'always' and 'never' only when shown so at the\n"
+            "smallest and the largest size, 'undecided' otherwise (docs/overhead.md).\n\n"
             "  --variant NAME    the parallel variant (default: the kernel's first variant that\n"
             "                    is not serial, a library or nested)\n"
             "  --threads N       N, at least 2 (default: the CPUs, at least 2)\n"
             "  --min-size N      smallest size searched (default: the kernel's minimum)\n"
             "  --max-size N      largest size searched (default: the kernel's maximum, stopping\n"
-            "                    once one 1-thread run takes %.0f ms, within %.0f MiB of memory)\n"
+            "                    once one reference run takes %.0f ms, within %.0f MiB of memory)\n"
             "  --min-time S      least duration of one sample (default 2ms)\n"
             "  --max-pairs N     most sample pairs at one size before it is a tie (default 48)\n"
             "  --seed N          seed of the inputs (default 1)\n"
@@ -44,7 +46,7 @@ static void breakeven_usage(FILE *f) {
             "\nThe kernels run with their default parameters and the static schedule. Threads\n"
             "are pinned (OMP_PROC_BIND=close, OMP_PLACES=cores) unless OMP_PROC_BIND or\n"
             "OMP_PLACES is set. Exit codes: 0 ok, 1 a failed measurement or a checksum that\n"
-            "differs between 1 and N threads, 2 a usage error.\n",
+            "differs from the reference's, 2 a usage error.\n",
             DEFAULT_MAX_RUN_S * 1e3, DEFAULT_MAX_BYTES / 1048576.0);
 }
 
@@ -119,9 +121,16 @@ static int resolve_sizes(const struct breakeven_args *a, long long memory, const
                            : DEFAULT_MAX_BYTES;
         j->max_size = breakeven_size_cap(k, params, bytes);
         j->max_run_s = DEFAULT_MAX_RUN_S;
+        if (k->ref_max_size > 0 && j->max_size > k->ref_max_size)
+            j->max_size = k->ref_max_size; /* the baseline is not run above it */
         if (j->max_size < j->min_size)
             j->max_size = j->min_size;
     }
+    if (k->ref_max_size > 0 && j->max_size > k->ref_max_size)
+        return command_usage_error("breakeven",
+                                   "--max-size %lld: %s's reference, the baseline, is not run "
+                                   "above size %ld (too slow)",
+                                   j->max_size, k->name, k->ref_max_size);
     if (j->min_size < k->min_size || j->min_size > k->max_size)
         return command_usage_error("breakeven", "--min-size %lld: %s takes sizes %ld to %ld",
                                    j->min_size, k->name, k->min_size, k->max_size);
@@ -176,7 +185,7 @@ static void print_step(void *ctx, const struct breakeven_step *st) {
     static const char *const verdicts[] = {"slower", "tie", "faster"};
     char a[32], b[32];
     fprintf(stderr,
-            "[%s/%s] size %lld: 1 thread %s, %d threads %s, speedup %.3f (%d of %d pairs): %s\n",
+            "[%s/%s] size %lld: reference %s, %d threads %s, speedup %.3f (%d of %d pairs): %s\n",
             c->found->kernel->name, c->found->variant->name, st->size,
             units_format_seconds(st->t1, a, sizeof a), c->threads,
             units_format_seconds(st->tn, b, sizeof b), st->speedup, st->wins, st->pairs,

@@ -222,7 +222,10 @@ static void conclude(const struct search *x, long long lo, long long hi,
     r->time_1 = r->time_n = r->speedup = NAN;
     r->breakeven_size = r->upper_size = hi;
     if (hi < 0) {
-        r->status = BREAKEVEN_NEVER;
+        /* Never faster: "never" only when the largest size was shown slower. */
+        const struct breakeven_step *last = step_at(x, r->searched_max);
+        r->status =
+            last && last->verdict == BREAKEVEN_SLOWER ? BREAKEVEN_NEVER : BREAKEVEN_UNDECIDED;
         r->lower_size = r->searched_max;
         return;
     }
@@ -272,6 +275,8 @@ const char *breakeven_status_name(int status) {
         return "found";
     case BREAKEVEN_ALWAYS:
         return "always";
+    case BREAKEVEN_UNDECIDED:
+        return "undecided";
     default:
         return "never";
     }
@@ -285,6 +290,7 @@ void breakeven_kernel_init(struct breakeven_kernel *bk, const struct kernel *k,
     memset(bk, 0, sizeof *bk);
     bk->kernel = k;
     bk->variant = v;
+    bk->serial = &k->variants[0];
     kernel_default_params(k, bk->params);
     for (size_t i = 0; params && k->params[i].name && i < KERNEL_MAX_PARAMS; i++)
         bk->params[i] = params[i];
@@ -302,7 +308,7 @@ static int same_result(double a, double b, double tolerance) {
     return fabs(a - b) <= tolerance * fabs(a);
 }
 
-/* The work must be the same at 1 and N threads, or the times compare different things. */
+/* The work must be the same on both sides, or the times compare different things. */
 static int check_and_free(struct breakeven_kernel *bk) {
     int rc = 0;
     const struct kernel *k = bk->kernel;
@@ -310,8 +316,8 @@ static int check_and_free(struct breakeven_kernel *bk) {
         double a = k->checksum(bk->state[0]), b = k->checksum(bk->state[1]);
         if (!same_result(a, b, k->tolerance)) {
             snprintf(bk->err, sizeof bk->err,
-                     "%s/%s at size %lld: the checksum at %d threads (%.17g) differs from 1 "
-                     "thread (%.17g)",
+                     "%s/%s at size %lld: the checksum at %d threads (%.17g) differs from the "
+                     "reference's (%.17g)",
                      k->name, bk->variant->name, bk->size, bk->threads, b, a);
             rc = -1;
         }
@@ -329,9 +335,15 @@ int breakeven_kernel_finish(struct breakeven_kernel *bk) {
     return check_and_free(bk);
 }
 
-/* The state of one thread count, set up under that count (first touch) on first use. */
+/* The variant a side runs: the reference on side 0, the parallel variant on side 1. */
+static const struct kernel_variant *side_variant(const struct breakeven_kernel *bk, int side) {
+    return side == 0 ? bk->serial : bk->variant;
+}
+
+/* The state of one side, set up under its thread count (first touch) on first use. */
 static int ready_state(struct breakeven_kernel *bk, int side) {
     const struct kernel *k = bk->kernel;
+    const struct kernel_variant *v = side_variant(bk, side);
     if (bk->state[side])
         return 0;
     int rc = k->setup(&bk->state[side], (size_t)bk->size, bk->params, bk->seed);
@@ -341,10 +353,9 @@ static int ready_state(struct breakeven_kernel *bk, int side) {
                  strerror(rc));
         return -1;
     }
-    rc = measure_calibrate(bk->variant, bk->state[side], bk->min_time, 1L << 24, &bk->reps[side]);
+    rc = measure_calibrate(v, bk->state[side], bk->min_time, 1L << 24, &bk->reps[side]);
     if (rc) {
-        snprintf(bk->err, sizeof bk->err, "%s/%s failed: %s", k->name, bk->variant->name,
-                 strerror(rc));
+        snprintf(bk->err, sizeof bk->err, "%s/%s failed: %s", k->name, v->name, strerror(rc));
         return -1;
     }
     return 0;
@@ -367,14 +378,15 @@ int breakeven_kernel_measure(void *ctx, long long size, int threads, double *tim
     omp_set_schedule(omp_sched_static, 0);
     if (ready_state(bk, side))
         return -1;
+    const struct kernel_variant *v = side_variant(bk, side);
     for (int i = 0; i < n; i++) {
         double warm, t;
-        int rc = measure_runs(bk->variant, bk->state[side], 1, &warm);
+        int rc = measure_runs(v, bk->state[side], 1, &warm);
         if (!rc)
-            rc = measure_runs(bk->variant, bk->state[side], bk->reps[side], &t);
+            rc = measure_runs(v, bk->state[side], bk->reps[side], &t);
         if (rc) {
-            snprintf(bk->err, sizeof bk->err, "%s/%s failed: %s", bk->kernel->name,
-                     bk->variant->name, strerror(rc));
+            snprintf(bk->err, sizeof bk->err, "%s/%s failed: %s", bk->kernel->name, v->name,
+                     strerror(rc));
             return -1;
         }
         times[i] = t / (double)bk->reps[side];

@@ -1,8 +1,12 @@
-/* breakeven: the smallest problem size at which N threads beat 1 thread.
+/* breakeven: the smallest problem size at which N threads beat serial code.
  *
  * The search (breakeven_search) is pure: it sees the kernel only through a measurement
- * callback, so it is tested against synthetic cost models whose break-even is known
- * (tests/test_breakeven.c); breakeven_kernel_measure is that callback for a registered kernel.
+ * callback asked for "1 thread" (the baseline) or N threads, so it is tested against synthetic
+ * cost models whose break-even is known (tests/test_breakeven.c). breakeven_kernel_measure is
+ * that callback for a registered kernel: its baseline is the kernel's serial reference, the
+ * code a user who does not parallelise runs, with no parallel region; comparing N threads with
+ * the parallel code at 1 thread instead would charge both sides the region's cost and find N
+ * threads "always faster" where the serial loop still wins.
  *
  * How it is not fooled by noise (docs/overhead.md says more):
  *   - Paired, interleaved samples. At a candidate size the search takes samples in pairs, one
@@ -20,6 +24,8 @@
  *     widest gap between neighbouring measured sizes until every gap is within `precision`.
  *     The true break-even then lies in [lower, upper] unless a decision was wrong, and the
  *     decisions near it are the ones the budget makes most careful.
+ *   - Verdicts with significance only: "always" when the smallest size was shown faster,
+ *     "never" when the largest was shown slower; a largest size left tied is "undecided".
  * The search first grows the size geometrically from min_size (cheap sizes first, and the
  * break-even of most kernels is small), then bisects the last step.
  *
@@ -40,7 +46,7 @@
 typedef int (*breakeven_measure_fn)(void *ctx, long long size, int threads, double *times, int n);
 
 enum breakeven_verdict { BREAKEVEN_SLOWER = -1, BREAKEVEN_TIE = 0, BREAKEVEN_FASTER = 1 };
-enum breakeven_status { BREAKEVEN_FOUND, BREAKEVEN_ALWAYS, BREAKEVEN_NEVER };
+enum breakeven_status { BREAKEVEN_FOUND, BREAKEVEN_ALWAYS, BREAKEVEN_NEVER, BREAKEVEN_UNDECIDED };
 
 /* One measured size, as the search saw it. */
 struct breakeven_step {
@@ -68,13 +74,14 @@ struct breakeven_settings {
 
 struct breakeven_result {
     enum breakeven_status status;
-    long long breakeven_size;       /* smallest size shown faster; -1 for never      */
+    long long breakeven_size;       /* smallest size shown faster; -1 for never and
+                                       undecided                                     */
     long long lower_size;           /* largest size shown slower below it (min_size if none:
-                                       ties down to there); for never the largest measured;
-                                       -1 for always                                 */
-    long long upper_size;           /* = breakeven_size; -1 for never                */
+                                       ties down to there); for never and undecided the
+                                       largest measured; -1 for always               */
+    long long upper_size;           /* = breakeven_size                              */
     long long searched_max;         /* the largest size measured                     */
-    double time_1, time_n, speedup; /* at breakeven_size; NaN for never            */
+    double time_1, time_n, speedup; /* at breakeven_size; NaN for never and undecided */
     int measurements;               /* timed samples, both thread counts             */
     int steps, ties;                /* sizes measured; sizes left undecided          */
 };
@@ -91,18 +98,23 @@ int breakeven_decide(const double *t1, const double *tn, int n, double alpha);
 int breakeven_search(const struct breakeven_settings *s, breakeven_measure_fn measure, void *ctx,
                      struct breakeven_result *r);
 
-const char *breakeven_status_name(int status); /* "found", "always", "never" */
+/* "found", "always", "never" (shown slower at the largest size), "undecided" (never shown
+ * faster, but not shown slower at the largest size either: a tie within the noise). */
+const char *breakeven_status_name(int status);
 
 /* ---- a registered kernel as the measurement ------------------------------------------- */
 
-/* One state per thread count, each set up (first-touched) under its own thread count and
- * static schedule, kept while the size stays the same. Each sample: one warm-up run (wakes the
- * thread pool the other thread count left idle), then reps runs timed as one; reps is
- * calibrated once per size and thread count so a sample lasts min_time. At every size change
- * the checksums at 1 and N threads are compared (the kernel's tolerance; 0 = same bits). */
+/* The "1 thread" side is the kernel's serial reference (the code a user who does not
+ * parallelise runs: no parallel region at all), the N side the parallel variant at N threads.
+ * One state per side, each set up (first-touched) under its own thread count and static
+ * schedule, kept while the size stays the same. Each sample: one warm-up run (wakes the
+ * thread pool the other side left idle), then reps runs timed as one; reps is calibrated once
+ * per size and side so a sample lasts min_time. At every size change the two sides' checksums
+ * are compared (the kernel's tolerance; 0 = same bits). */
 struct breakeven_kernel {
     const struct kernel *kernel;
-    const struct kernel_variant *variant; /* a parallel variant */
+    const struct kernel_variant *variant; /* a parallel variant, at N threads    */
+    const struct kernel_variant *serial;  /* the reference, at 1 thread          */
     double params[KERNEL_MAX_PARAMS];
     uint64_t seed;
     double min_time;

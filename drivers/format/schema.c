@@ -61,7 +61,8 @@ const char *const schema_breakeven_columns[COL_BREAKEVEN_COLUMNS] = {"kernel",
                                                                      "time_1thread_s",
                                                                      "time_nthreads_s",
                                                                      "speedup_at_breakeven",
-                                                                     "measurements"};
+                                                                     "measurements",
+                                                                     "baseline"};
 
 const char *const schema_ae_columns[COL_AE_COLUMNS] = {"file",           "trai",
                                                        "set_id",         "channel",

@@ -8,11 +8,12 @@
 #ifndef OMPSWEEP_SCHEMA_H
 #define OMPSWEEP_SCHEMA_H
 
-#define SCHEMA_RUN       "ompsweep-run-2"       /* a sweep: run, cachemap, chunkmap, weak */
-#define SCHEMA_RUN_1     "ompsweep-run-1"       /* the same, before interleaved rounds    */
-#define SCHEMA_OVERHEAD  "ompsweep-overhead-1"  /* ompsweep overhead                     */
-#define SCHEMA_BREAKEVEN "ompsweep-breakeven-1" /* ompsweep breakeven                    */
-#define SCHEMA_CEILINGS  "ompsweep-ceilings-1"  /* ompsweep ceilings                     */
+#define SCHEMA_RUN         "ompsweep-run-2"       /* a sweep: run, cachemap, chunkmap, weak */
+#define SCHEMA_RUN_1       "ompsweep-run-1"       /* the same, before interleaved rounds    */
+#define SCHEMA_OVERHEAD    "ompsweep-overhead-1"  /* ompsweep overhead                     */
+#define SCHEMA_BREAKEVEN   "ompsweep-breakeven-2" /* ompsweep breakeven                    */
+#define SCHEMA_BREAKEVEN_1 "ompsweep-breakeven-1" /* the same, against 1 thread, not serial */
+#define SCHEMA_CEILINGS    "ompsweep-ceilings-1"  /* ompsweep ceilings                     */
 
 /* A sweep's CSV: one row per measured point. */
 enum sweep_column {
@@ -95,6 +96,7 @@ enum breakeven_column {
     COL_BREAKEVEN_TIME_NTHREADS_S,
     COL_BREAKEVEN_SPEEDUP,
     COL_BREAKEVEN_MEASUREMENTS,
+    COL_BREAKEVEN_BASELINE, /* the variant time_1thread_s is of: the serial reference */
     COL_BREAKEVEN_COLUMNS
 };
 extern const char *const schema_breakeven_columns[COL_BREAKEVEN_COLUMNS];

@@ -27,6 +27,7 @@ void breakeven_write_csv(FILE *f, const struct breakeven_run *run) {
         csv_put_number(&r, j->r.time_n, "%.9g");
         csv_put_number(&r, j->r.speedup, "%.4f");
         csv_put_integer(&r, j->r.measurements);
+        csv_put_text(&r, j->kernel->variants[0].name);
         csv_row_end(&r);
     }
 }
@@ -63,6 +64,7 @@ void breakeven_write_json(FILE *f, const struct breakeven_run *run, const struct
         json_number(&w, "time_nthreads_s", j->r.time_n);
         json_number(&w, "speedup_at_breakeven", j->r.speedup);
         json_integer(&w, "measurements", j->r.measurements);
+        json_string(&w, "baseline", j->kernel->variants[0].name);
         json_object_end(&w);
     }
     json_array_end(&w);
@@ -80,19 +82,19 @@ static const char *format_size(long long v, char *buf, size_t len) {
 void breakeven_write_table(FILE *f, const struct breakeven_run *run, int cpus) {
     int threads = run->threads;
     fprintf(f,
-            "\nBreak-even: the smallest size at which %d threads beat 1 thread%s\n"
+            "\nBreak-even: the smallest size at which %d threads beat the serial reference%s\n"
             "(paired samples, sign test at 95 %%; N threads shown slower at 'lower', faster at "
-            "'upper')\n",
+            "'upper'; t_ref: the reference at 1 thread)\n",
             threads, threads > cpus ? " (oversubscribed: more threads than CPUs)" : "");
-    fprintf(f, "%-14s %-10s %-7s %12s %12s %12s %12s %10s %10s %8s %6s\n", "kernel", "variant",
-            "status", "breakeven", "working_set", "lower", "upper", "t_1", "t_N", "speedup",
+    fprintf(f, "%-14s %-10s %-9s %12s %12s %12s %12s %10s %10s %8s %6s\n", "kernel", "variant",
+            "status", "breakeven", "working_set", "lower", "upper", "t_ref", "t_N", "speedup",
             "ties");
     for (const struct breakeven_found *j = run->found; j < run->found + run->n; j++) {
         char be[32], lo[32], up[32], t1[32], tn[32], ws[32], sp[32] = "-";
         units_format_bytes(j->working_set, ws, sizeof ws);
         if (isfinite(j->r.speedup))
             snprintf(sp, sizeof sp, "%.3f", j->r.speedup);
-        fprintf(f, "%-14s %-10s %-7s %12s %12s %12s %12s %10s %10s %8s %6d\n", j->kernel->name,
+        fprintf(f, "%-14s %-10s %-9s %12s %12s %12s %12s %10s %10s %8s %6d\n", j->kernel->name,
                 j->variant->name, breakeven_status_name(j->r.status),
                 format_size(j->r.breakeven_size, be, sizeof be), ws,
                 format_size(j->r.lower_size, lo, sizeof lo),
@@ -100,7 +102,12 @@ void breakeven_write_table(FILE *f, const struct breakeven_run *run, int cpus) {
                 units_format_seconds(j->r.time_1, t1, sizeof t1),
                 units_format_seconds(j->r.time_n, tn, sizeof tn), sp, j->r.ties);
         if (j->r.status == BREAKEVEN_NEVER)
-            fprintf(f, "%-14s %d threads not shown faster up to size %lld\n", "", threads,
-                    j->r.searched_max);
+            fprintf(f, "%-14s %d threads shown slower than the reference at size %lld\n", "",
+                    threads, j->r.searched_max);
+        else if (j->r.status == BREAKEVEN_UNDECIDED)
+            fprintf(f,
+                    "%-14s %d threads not shown faster up to size %lld, nor slower there: "
+                    "within the noise\n",
+                    "", threads, j->r.searched_max);
     }
 }

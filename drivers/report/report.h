@@ -102,6 +102,8 @@ struct report_overhead {
 struct report_breakeven {
     size_t file;
     const char *kernel, *variant, *status;
+    const char *baseline; /* the serial variant compared with; "" (older files): the variant at 1
+                             thread */
     int threads;
     double size, working_set_bytes, lower_size, upper_size, time_1thread_s, time_nthreads_s;
     double speedup, measurements;

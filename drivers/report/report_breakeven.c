@@ -1,4 +1,4 @@
-/* report_breakeven: the size from which a parallel variant beats its 1-thread run, per
+/* report_breakeven: the size from which a parallel variant beats the serial reference, per
  * kernel, variant and thread count, with the bracket the search ended in. */
 #include "format/units.h"
 #include "report/report_sections.h"
@@ -13,6 +13,8 @@ static const char *status_text(const char *status) {
         return "always faster";
     if (!strcmp(status, "never"))
         return "never faster";
+    if (!strcmp(status, "undecided"))
+        return "undecided";
     return "serial variant";
 }
 
@@ -24,13 +26,17 @@ void report_section_breakeven(const struct report_data *d, struct report_out *o)
     for (size_t i = 1; i < d->nbreakevens; i++)
         many_files |= d->breakevens[i].file != d->breakevens[0].file;
     fputs("## Break-even\n\nThe smallest size at which the variant at that many threads is "
-          "faster than at 1 thread, found by bisection between the bracket's sizes. Status: "
-          "*found* (within the bracket), *always faster* (already at the smallest size tried), "
-          "*never faster* (not even at the largest), *serial variant* (no parallel loop).\n\n",
+          "faster than the serial reference (the code without OpenMP a user who does not "
+          "parallelise runs; older files: the variant at 1 thread), found by bisection between "
+          "the bracket's sizes, each decided by a sign test on paired samples at 95 %. Status: "
+          "*found* (within the bracket), *always faster* (shown faster at the smallest size "
+          "tried), *never faster* (shown slower at the largest), *undecided* (never shown "
+          "faster, and not shown slower at the largest size: within the noise), *serial "
+          "variant* (no parallel loop).\n\n",
           md);
     fprintf(md,
             "| %skernel | variant | threads | status | break-even size | working set | "
-            "bracket | time, 1 thread (s) | time, threads (s) | speedup there | "
+            "bracket | time, baseline (s) | time, threads (s) | speedup there | "
             "measurements |\n|%s---|---|---:|---|---:|---:|---|---:|---:|---:|---:|\n",
             many_files ? "file | " : "", many_files ? "---|" : "");
     for (size_t i = 0; i < d->nbreakevens; i++) {

@@ -100,8 +100,9 @@ static int read_sidecar(struct report_data *d, struct report_file *f) {
                            name, why, f->name);
     }
     const char *want = expected_schema(f->kind);
-    /* A sweep from before interleaved rounds has the same keys the report reads. */
-    int older = f->kind == REPORT_POINTS && strcmp(f->json.schema, SCHEMA_RUN_1) == 0;
+    /* Files of the previous schemas have the keys the report reads. */
+    int older = (f->kind == REPORT_POINTS && strcmp(f->json.schema, SCHEMA_RUN_1) == 0) ||
+                (f->kind == REPORT_BREAKEVEN && strcmp(f->json.schema, SCHEMA_BREAKEVEN_1) == 0);
     if (strcmp(f->json.schema, want) != 0 && !older) {
         char schema[64];
         snprintf(schema, sizeof schema, "%s", f->json.schema[0] ? f->json.schema : "(none)");

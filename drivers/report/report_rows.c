@@ -191,14 +191,19 @@ static int read_overheads(struct report_data *d, size_t fi, char *err, size_t er
 
 static int breakeven_status_ok(const char *s) {
     return !strcmp(s, "found") || !strcmp(s, "always") || !strcmp(s, "never") ||
-           !strcmp(s, "serial");
+           !strcmp(s, "undecided") || !strcmp(s, "serial");
 }
 
 static int read_breakevens(struct report_data *d, size_t fi, char *err, size_t errlen) {
     int c[COL_BREAKEVEN_COLUMNS];
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
-    if (find_columns(t, schema_breakeven_columns, COL_BREAKEVEN_COLUMNS, NULL, c, err, errlen))
+    /* Every column but the baseline, which files from before the serial baseline lack. */
+    int required[COL_BREAKEVEN_COLUMNS];
+    for (int i = 0; i < COL_BREAKEVEN_BASELINE; i++)
+        required[i] = i;
+    required[COL_BREAKEVEN_BASELINE] = -1;
+    if (find_columns(t, schema_breakeven_columns, COL_BREAKEVEN_COLUMNS, required, c, err, errlen))
         return -1;
     for (size_t r = 0; r < t->nrows; r++) {
         struct report_breakeven b = {.file = fi};
@@ -217,9 +222,11 @@ static int read_breakevens(struct report_data *d, size_t fi, char *err, size_t e
         b.kernel = csv_cell(t, r, c[COL_BREAKEVEN_KERNEL]);
         b.variant = csv_cell(t, r, c[COL_BREAKEVEN_VARIANT]);
         b.status = csv_cell(t, r, c[COL_BREAKEVEN_STATUS]);
+        b.baseline = csv_cell(t, r, c[COL_BREAKEVEN_BASELINE]);
         if (!breakeven_status_ok(b.status)) {
             snprintf(err, errlen,
-                     "%s:%ld: column 'status': '%.40s' is not found, always, never or serial",
+                     "%s:%ld: column 'status': '%.40s' is not found, always, never, undecided "
+                     "or serial",
                      t->name, t->lines[r], b.status);
             return -1;
         }
