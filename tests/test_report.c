@@ -44,17 +44,25 @@ static const char point_header[] =
     "kernel,variant,threads,schedule,chunk_items,chunk_bytes,size,working_set_bytes,samples,"
     "median_s,min_s,max_s,mean_s,sd_s,cv,items_per_s,gbytes_per_s,gflops,speedup,efficiency,"
     "checksum,validated,oversubscribed,ratio_ref,reps,outliers,params,rel_error,flops_per_byte,"
-    "total_threads,frac_peak_flops,frac_triad_bw,frac_read_bw,chunk,study\n";
+    "total_threads,frac_peak_flops,frac_triad_bw,frac_read_bw,chunk,study,median_ci_low_s,"
+    "median_ci_high_s,speedup_low,speedup_high\n";
 
 struct pt {
     const char *kernel, *variant, *schedule, *chunk, *study;
     int threads, over;
     double chunk_bytes, size, ws, median, speedup, gbs;
+    double ci; /* the median's 95 % interval, +- this fraction; 0: none (as older files) */
 };
 
-/* A row as `ompsweep run` writes it; 8 bytes and 2 flops per item, cv 1 %. */
+/* A row as `ompsweep run` writes it; 8 bytes and 2 flops per item, cv 1 %; the median's and
+ * the speedup's 95 % intervals +- p->ci of each. */
 static void point_row(FILE *f, const struct pt *p) {
-    char chunk_items[32] = "", chunk_bytes[32] = "", speedup[32] = "";
+    char chunk_items[32] = "", chunk_bytes[32] = "", speedup[32] = "", ci[128] = ",,,";
+    if (p->ci > 0 && isfinite(p->speedup))
+        snprintf(ci, sizeof ci, "%.12g,%.12g,%.12g,%.12g", p->median * (1 - p->ci),
+                 p->median * (1 + p->ci), p->speedup * (1 - p->ci), p->speedup * (1 + p->ci));
+    else if (p->ci > 0)
+        snprintf(ci, sizeof ci, "%.12g,%.12g,,", p->median * (1 - p->ci), p->median * (1 + p->ci));
     if (p->chunk_bytes > 0) {
         snprintf(chunk_items, sizeof chunk_items, "%.0f", p->chunk_bytes / 8);
         snprintf(chunk_bytes, sizeof chunk_bytes, "%.0f", p->chunk_bytes);
@@ -64,11 +72,11 @@ static void point_row(FILE *f, const struct pt *p) {
     double items = p->size / p->median, gbs = p->gbs > 0 ? p->gbs : 8 * items / 1e9;
     fprintf(f,
             "%s,%s,%d,%s,%s,%s,%.0f,%.0f,5,%.12g,%.12g,%.12g,%.12g,%.12g,0.01,%.6g,%.6g,%.6g,%s,,"
-            "1.5,yes,%s,,10,0,,0,0.25,%d,,,,%s,%s\n",
+            "1.5,yes,%s,,10,0,,0,0.25,%d,,,,%s,%s,%s\n",
             p->kernel, p->variant, p->threads, p->schedule, chunk_items, chunk_bytes, p->size,
             p->ws, p->median, p->median * 0.99, p->median * 1.01, p->median, p->median * 0.01,
             items, gbs, 2 * items / 1e9, speedup, p->over ? "yes" : "no", p->threads, p->chunk,
-            p->study);
+            p->study, ci);
 }
 
 /* The context block of a JSON sidecar: 8 cores, L1d 32 KiB and L2 1 MiB per core, L3 32 MiB
@@ -108,7 +116,7 @@ static void run_json(const char *dir, const char *name, const char *study, doubl
 static void make_sweep(const char *dir, int with_json) {
     FILE *f = create(dir, "sweep.csv");
     fputs(point_header, f);
-    struct pt ref = {"synth", "ref", "-", "", "run", 1, 0, 0, 1e6, 8e6, 1.2, NAN, 0};
+    struct pt ref = {"synth", "ref", "-", "", "run", 1, 0, 0, 1e6, 8e6, 1.2, NAN, 0, 0.01};
     point_row(f, &ref);
     const char *variants[] = {"omp", "omp_b"};
     const double fs[] = {true_f, true_f2};
@@ -118,7 +126,7 @@ static void make_sweep(const char *dir, int with_json) {
                 continue;
             double t = p <= 8 ? fs[v] + (1 - fs[v]) / p : 0.5;
             struct pt x = {"synth", variants[v], "static", "all", "run",   p, p > 8,
-                           8e6 / p, 1e6,         8e6,      t,     1.0 / t, 0};
+                           8e6 / p, 1e6,         8e6,      t,     1.0 / t, 0, 0.01};
             point_row(f, &x);
         }
     }
@@ -133,7 +141,8 @@ static void make_weak(const char *dir) {
     fputs(point_header, f);
     for (int p = 1; p <= 8; p *= 2) {
         double t = p * 2.0 / (p - true_s * (p - 1));
-        struct pt x = {"synthw", "omp", "static", "", "weak", p, 0, 0, 1e6 * p, 8e6 * p, t, NAN, 0};
+        struct pt x = {"synthw", "omp",   "static", "", "weak", p, 0,
+                       0,        1e6 * p, 8e6 * p,  t,  NAN,    0, 0};
         point_row(f, &x);
     }
     fclose(f);
@@ -151,7 +160,7 @@ static const char *const chunk_labels[] = {"4K", "16K", "64K", "256K", "1M", "4M
 static const double chunk_sizes[] = {4 * 1024.0,   16 * 1024.0,   64 * 1024.0,
                                      256 * 1024.0, 1024 * 1024.0, 4096 * 1024.0};
 
-static void make_chunkmap(const char *dir) {
+static void make_chunkmap(const char *dir, double ci) {
     FILE *f = create(dir, "chunks.csv");
     fputs(point_header, f);
     const char *schedules[] = {"static", "dynamic"};
@@ -170,7 +179,8 @@ static void make_chunkmap(const char *dir) {
                                128e6,
                                chunk_model(t, chunk_sizes[c], s == 0),
                                NAN,
-                               0};
+                               0,
+                               ci};
                 point_row(f, &x);
             }
     fclose(f);
@@ -202,7 +212,8 @@ static void make_cachemap(const char *dir, const char *name, int with_knees) {
                            ws,
                            ws / cache_model(t, ws) / 1e9,
                            NAN,
-                           cache_model(t, ws)};
+                           cache_model(t, ws),
+                           0};
             point_row(f, &x);
         }
     fclose(f);
@@ -283,7 +294,7 @@ static char *make_dir(void) {
 static void make_all(const char *dir) {
     make_sweep(dir, 1);
     make_weak(dir);
-    make_chunkmap(dir);
+    make_chunkmap(dir, 0.01);
     make_cachemap(dir, "cachemap", 1);
     char sub[256];
     snprintf(sub, sizeof sub, "%s/batch-1", dir);
@@ -304,12 +315,12 @@ static void make_task(const char *dir, const char *sub, const char *host, const 
     cr_assert_eq(mkdir(folder, 0755), 0, "cannot make %s", folder);
     FILE *f = create(folder, "run.csv");
     fputs(point_header, f);
-    struct pt ref = {"synth", "ref", "-", "", "run", 1, 0, 0, 1e6, 8e6, 1.2, 1.0, 0};
+    struct pt ref = {"synth", "ref", "-", "", "run", 1, 0, 0, 1e6, 8e6, 1.2, 1.0, 0, 0};
     point_row(f, &ref);
     double t = true_f + (1 - true_f) / threads;
     struct pt x = {"synth", "omp", "static", "",  "run", threads,
                    0,       0,     1e6,      8e6, t,     threads == 1 ? 1.0 : NAN,
-                   0};
+                   0,       0};
     point_row(f, &x);
     fclose(f);
     f = create(folder, "run.json");
@@ -446,13 +457,24 @@ Test(report, every_section_from_synthetic_results, .timeout = 60) {
     snprintf(kf, sizeof kf, "| 2 | %.4f | %.4f |", true_f, true_f2);
     cr_expect(strstr(md, kf), "no Karp-Flatt row '%s'", kf);
     cr_expect(strstr(md, "| 12 * |"), "the oversubscribed row is marked");
+    /* The speedup at 8 threads (within the CPUs) with the file's +-1 % interval. */
+    double s8 = 1 / (true_f + (1 - true_f) / 8);
+    char want[256];
+    snprintf(want, sizeof want, "| %.3g (%.3g–%.3g) at 8 |", s8, s8 * 0.99, s8 * 1.01);
+    cr_expect(strstr(md, want), "no '%s' in\n%s", want, md);
+    snprintf(want, sizeof want,
+             "- omp at 8 threads: %.3g× (95 %% interval %.3g–%.3g) faster than at 1 thread", s8,
+             s8 * 0.99, s8 * 1.01);
+    cr_expect(strstr(md, want), "no '%s'", want);
+    cr_expect(strstr(md, "Amdahl f ± stderr") && strstr(md, "7, weighted |"),
+              "the fit leaves out 1 thread and weighs by the intervals");
     cr_expect_eq(temp_files_in(dir), 0);
     remove_dir(dir);
 }
 
 Test(report, chunk_map_is_explained_by_the_caches, .timeout = 60) {
     char *dir = make_dir();
-    make_chunkmap(dir);
+    make_chunkmap(dir, 0.01);
     static char out[1 << 16];
     /* Exit 1 for the plots left undrawn, and for nothing else (a leak would show as 23). */
     cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
@@ -461,30 +483,52 @@ Test(report, chunk_map_is_explained_by_the_caches, .timeout = 60) {
     const char *md = read_all(path);
     cr_assert_not_null(md, "%s", out);
     /* The model's best: the largest chunk within the L2, dynamic, at all 8 threads. */
-    cr_expect(strstr(md, "**Best at 8 threads: schedule dynamic, chunk 1M (1 MiB of input per "
+    cr_expect(strstr(md, "**Fastest at 8 threads: schedule dynamic, chunk 1M (1 MiB of input per "
                          "chunk)"),
               "%s", md);
-    cr_expect(strstr(md, "The best chunk fits the 1 MiB L2 of a core, not the 32 KiB L1d."), "%s",
-              md);
+    /* With +-1 % intervals, 64K (1.7 % slower in the model) and 256K (0.4 %) overlap it; 16K
+     * (7.4 %) does not. */
+    cr_expect(strstr(md, "cannot tell from it: dynamic 64K, 256K."), "%s", md);
     char want[256];
     double above = chunk_model(8, 4 * MiB, 0) / chunk_model(8, MiB, 0) - 1;
     snprintf(want, sizeof want,
-             "The one chunk above the L2 share (1 MiB of input per thread), "
-             "4M (4 MiB), is %.1f %% slower",
+             "Every chunk larger than 1M is slower (%.1f %%): the chunks up to 1M fit the 1 MiB "
+             "L2 of a core, the larger ones (from 4 MiB of input) do not.",
              100 * above);
     cr_expect(strstr(md, want), "expected '%s' in\n%s", want, md);
     double smallest = chunk_model(8, 4 * KiB, 0) / chunk_model(8, MiB, 0) - 1;
+    double second = chunk_model(8, 16 * KiB, 0) / chunk_model(8, MiB, 0) - 1;
     double chunks = ceil(16e6 / (4 * KiB / 8)) / 8; /* 8 bytes per item, 8 threads */
     snprintf(want, sizeof want,
-             "The smallest chunk, 4K (4 KiB, %.0f chunks per thread), is %.1f "
-             "%% slower",
-             chunks, 100 * smallest);
+             "Every chunk smaller than 64K is slower (%.1f–%.1f %%); the smallest, 4K, makes %.0f "
+             "chunks per thread",
+             100 * second, 100 * smallest, chunks);
     cr_expect(strstr(md, want), "expected '%s'", want);
     snprintf(want, sizeof want,
-             "With schedule static the best at 8 threads (chunk 1M) is %.1f %% "
-             "slower",
+             "Schedule static's fastest at 8 threads, chunk 1M, is %.1f %% slower.",
              100 * (chunk_model(8, MiB, 1) / chunk_model(8, MiB, 0) - 1));
     cr_expect(strstr(md, want), "expected '%s'", want);
+    cr_expect(strstr(md, "| 8 | 98.46 | 119.1 | **125.6** | **127.4** | **127.8** ★ | 102.4 |"),
+              "the fastest and the cells it cannot be told from are bold");
+    remove_dir(dir);
+}
+
+/* Without intervals (files from before the rounds) the medians are shown and nothing is
+ * called slower, faster or caused. */
+Test(report, chunk_map_without_intervals_draws_no_conclusion, .timeout = 60) {
+    char *dir = make_dir();
+    make_chunkmap(dir, 0);
+    static char out[1 << 16];
+    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    const char *md = read_all(path);
+    cr_assert_not_null(md, "%s", out);
+    cr_expect(strstr(md, "**Fastest at 8 threads: schedule dynamic, chunk 1M"), "%s", md);
+    cr_expect(strstr(md, "no cell is called faster or slower than another"), "%s", md);
+    cr_expect_null(strstr(md, "slower ("), "%s", md);
+    cr_expect_null(strstr(md, "% slower"), "%s", md);
+    cr_expect_null(strstr(md, "fit the 1 MiB"), "%s", md);
     cr_expect(strstr(md, "**"), "the best cell is bold");
     remove_dir(dir);
 }
@@ -544,7 +588,7 @@ Test(report, absent_data_leaves_its_section_out, .timeout = 60) {
     FILE *f = create(dir, "weak.csv");
     fputs(point_header, f);
     for (int p = 2; p <= 4; p *= 2) {
-        struct pt x = {"w", "omp", "static", "", "weak", p, 0, 0, 1e6 * p, 8e6 * p, 1.0, NAN, 0};
+        struct pt x = {"w", "omp", "static", "", "weak", p, 0, 0, 1e6 * p, 8e6 * p, 1.0, NAN, 0, 0};
         point_row(f, &x);
     }
     fclose(f);
@@ -580,11 +624,12 @@ Test(report, job_array_tasks_merge_into_one_sweep, .timeout = 60) {
     snprintf(path, sizeof path, "%s/report.md", dir);
     const char *md = read_all(path);
     cr_assert_not_null(md, "%s", out);
-    /* Four files, one sweep: speedups against the 1-thread task, f recovered from all four. */
+    /* Four files, one sweep: speedups against the 1-thread task, f recovered from them. */
     const char *sweep = "### synth, size 1M";
     cr_expect_float_eq(cell_after(md, sweep, "| omp | schedule static, chunk default", 1), true_f,
                        2e-4, "%s", md);
-    cr_expect(strstr(md, "| 4, weighted |"), "all four thread counts fitted:\n%s", md);
+    /* 1 thread (S = 1 whatever f) is left out of the fit; the other three tasks are in. */
+    cr_expect(strstr(md, "| 3, weighted |"), "three thread counts fitted:\n%s", md);
     char kf[64];
     snprintf(kf, sizeof kf, "| 8 | %.4f |", true_f);
     cr_expect(strstr(md, kf), "no Karp-Flatt row '%s'", kf);
@@ -624,6 +669,41 @@ Test(report, job_array_tasks_on_nodes_alike_merge_and_others_stay_apart, .timeou
 }
 
 /* A point as ompsweep-mpi writes it: the row of `run` and its ranks; threads per rank. */
+/* A speedup is called faster or slower than 1 thread only when its whole interval says so. */
+Test(report, speedups_are_judged_by_their_intervals, .timeout = 60) {
+    char *dir = make_dir();
+    FILE *f = create(dir, "sweep.csv");
+    fputs(point_header, f);
+    /* a: 1.6 +- 1 %; b: 1.02 +- 5 % (holds 1); c: 0.8 +- 1 %; d: 1.3 with no interval. */
+    const char *names[] = {"a", "b", "c", "d"};
+    const double at2[] = {1.6, 1.02, 0.8, 1.3}, ci[] = {0.01, 0.05, 0.01, 0};
+    for (int v = 0; v < 4; v++)
+        for (int p = 1; p <= 2; p++) {
+            double sp = p == 1 ? 1 : at2[v];
+            struct pt x = {"k", names[v], "static", "",     "run", p, 0,
+                           0,   1e6,      8e6,      1 / sp, sp,    0, ci[v]};
+            point_row(f, &x);
+        }
+    fclose(f);
+    static char out[1 << 16];
+    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    const char *md = read_all(path);
+    cr_assert_not_null(md, "%s", out);
+    cr_expect(strstr(md, "- a at 2 threads: 1.6× (95 % interval 1.58–1.62) faster than at 1 "
+                         "thread, 80 % of the ideal 2×."),
+              "%s", md);
+    cr_expect(strstr(md, "- b at 2 threads: speedup 1.02, but its 95 % interval (0.969–1.07) "
+                         "holds 1: no faster than 1 thread that this measurement can show."),
+              "%s", md);
+    cr_expect(strstr(md, "- c at 2 threads: slower than at 1 thread: speedup 0.8 (95 % interval "
+                         "0.792–0.808)."),
+              "%s", md);
+    cr_expect(strstr(md, "- d at 2 threads: speedup 1.3, with no interval"), "%s", md);
+    remove_dir(dir);
+}
+
 static void point_row_ranks(FILE *f, const struct pt *p, int ranks) {
     char *row = NULL;
     size_t len = 0;
@@ -643,7 +723,7 @@ Test(report, mpi_ranks_make_series_of_their_own, .timeout = 60) {
     for (int ranks = 1; ranks <= 2; ranks++)
         for (int p = 1; p <= 4; p *= 2) {
             double fr = ranks == 1 ? true_f : true_f2, t = (fr + (1 - fr) / p) / ranks;
-            struct pt x = {"synth", "omp", "static", "", "run", p, 0, 0, 1e6, 8e6, t, NAN, 0};
+            struct pt x = {"synth", "omp", "static", "", "run", p, 0, 0, 1e6, 8e6, t, NAN, 0, 0};
             point_row_ranks(f, &x, ranks);
         }
     fclose(f);

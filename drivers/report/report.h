@@ -90,6 +90,10 @@ struct report_point {
     double chunk_items, chunk_bytes, size, working_set_bytes;
     double median_s, sd_s, cv, items_per_s, gbytes_per_s, gflops;
     double speedup, efficiency, flops_per_byte;
+    /* The median's and the speedup's 95 % intervals; NaN where the file has none (files from
+     * before the rounds, or fewer than 6 samples): no finding may rest on such a point. */
+    double ci_low_s, ci_high_s, speedup_low, speedup_high;
+    int unstable; /* its interval never came within the precision asked */
 };
 
 struct report_overhead {

@@ -1,6 +1,8 @@
 /* report_chunkmap: chunk maps (study "chunkmap"): per schedule, a heat map of the speed
- * relative to the best at each thread count over threads x chunk bytes with the caches marked,
- * the threads x chunk table, and the best chunk explained by the cache sizes. */
+ * relative to the fastest cell at each thread count over threads x chunk bytes with the caches
+ * marked, the threads x chunk table, and the cells the data cannot tell from the fastest, with
+ * a cause (a cache level, the cost of handing out chunks, load balance) named only when the
+ * slower cells show that pattern (report_compare: 95 % intervals apart). */
 #include "format/units.h"
 #include "report/report_caches.h"
 #include "report/report_sections.h"
@@ -166,7 +168,7 @@ static void write_row(const struct cmap *m, FILE *dat, const char *schedule, siz
                               : (n > 1 ? b * b / sqrt(b * row[n - 2]->chunk_bytes) : b * 2);
         *xlo = fmin(*xlo, lo);
         *xhi = fmax(*xhi, hi);
-        int star = row[i] == m->winner;
+        int star = row[i] == m->winner ? 1 : report_compare(row[i], m->winner) == 0 ? 2 : 0;
         /* Rows are evenly spaced whatever the thread counts: y is the row number. */
         fprintf(dat, "%.6g %zu %.6g %.6g %g %g %.4f %d\n", b, rowno, lo, hi, rowno - 0.5,
                 rowno + 0.5, relative(m, row[i]), star);
@@ -206,7 +208,8 @@ static void heat_map(const struct cmap *m, struct report_out *o, const char *sch
         return;
     double xlo = INFINITY, xhi = 0;
     plot_block(&pl);
-    fprintf(pl.dat, "# chunk-bytes row x-low x-high y-low y-high relative-speed best\n");
+    fprintf(pl.dat, "# chunk-bytes row x-low x-high y-low y-high relative-speed "
+                    "fastest(1)-or-within-its-interval(2)\n");
     for (size_t t = 0; t < m->nthreads; t++)
         write_row(m, pl.dat, schedule, t, &xlo, &xhi);
     if (!(xhi > xlo)) {
@@ -245,7 +248,8 @@ static void heat_map(const struct cmap *m, struct report_out *o, const char *sch
     plot_data_ref(&pl, 0);
     /* Labels white on the dark half of the palette, black on the light half. */
     double mid = (cbmin + 1) / 2;
-    static const char label[] = "sprintf($8 > 0 ? '%.2f ★ best' : '%.2f', $7)";
+    static const char label[] =
+        "sprintf($8 == 1 ? '%.2f ★ fastest' : $8 == 2 ? '%.2f ≈' : '%.2f', $7)";
     fprintf(gp, " using 1:2:($7 < %g ? %s : '') with labels tc rgb 'white', \\\n  ", mid, label);
     plot_data_ref(&pl, 0);
     fprintf(gp, " using 1:2:($7 >= %g ? %s : '') with labels tc rgb 'black'\n", mid, label);
@@ -277,8 +281,9 @@ static const struct report_point *row_best(const struct cmap *m, const char *sch
 static void chunk_table(const struct cmap *m, FILE *md, const char *schedule) {
     int rates = use_rates(m);
     fprintf(md,
-            "Schedule %s, %s (rows: threads; columns: chunk as asked; **bold**: the best "
-            "chunk of the row; ★: the best of all at %d threads):\n\n| threads |",
+            "Schedule %s, %s (rows: threads; columns: chunk as asked; **bold**: the fastest "
+            "of the row and the cells its 95 %% interval cannot be told from; ★: the fastest "
+            "of all at %d threads; ! unstable):\n\n| threads |",
             schedule, rates ? "million items per second" : "milliseconds per run", m->tstar);
     for (size_t c = 0; c < m->nchunks; c++) {
         fputc(' ', md);
@@ -300,14 +305,15 @@ static void chunk_table(const struct cmap *m, FILE *md, const char *schedule) {
                 continue;
             }
             double v = rates ? p->items_per_s / 1e6 : p->median_s * 1e3;
-            const char *b = p == best ? "**" : "";
-            fprintf(md, " %s%.4g%s%s |", b, v, b, p == m->winner ? " ★" : "");
+            const char *b = p == best || report_compare(p, best) == 0 ? "**" : "";
+            fprintf(md, " %s%.4g%s%s%s |", b, v, b, p->unstable ? " !" : "",
+                    p == m->winner ? " ★" : "");
         }
     }
     fputs("\n\n", md);
 }
 
-/* ---- the explanation by cache sizes ------------------------------------------------------ */
+/* ---- what the map shows ------------------------------------------------------------------ */
 
 static double slower_pct(const struct report_point *p, const struct report_point *best) {
     return (p->median_s / best->median_s - 1.0) * 100.0;
@@ -336,81 +342,137 @@ static void describe_share(const struct report_context *ctx, const struct report
         fprintf(md, "the %s %s of a core", size, name);
 }
 
-/* The cells of the winner's schedule at tstar, by whether they are larger than limit. */
-static void compare_sizes(const struct cmap *m, double limit, int above, double *mean,
-                          const struct report_point **extreme, int *count) {
-    double sum = 0;
-    *count = 0;
-    *extreme = NULL;
+static const char *label(const struct report_point *p) {
+    return p->chunk[0] ? p->chunk : "default";
+}
+
+/* The winner's schedule at tstar: its cells with a size in bytes, ascending. */
+static size_t winner_row(const struct cmap *m, const struct report_point **row) {
+    size_t n = 0;
     for (size_t c = 0; c < m->nchunks; c++) {
         const struct report_point *p = cell(m, m->winner->schedule, m->tstar, m->chunks[c]);
-        if (!p || !(p->chunk_bytes > 0) ||
-            (above ? p->chunk_bytes <= limit : p->chunk_bytes >= limit))
-            continue;
-        sum += slower_pct(p, m->winner);
-        (*count)++;
-        if (!*extreme || (above ? p->chunk_bytes > (*extreme)->chunk_bytes
-                                : p->chunk_bytes < (*extreme)->chunk_bytes))
-            *extreme = p;
+        if (p && p->chunk_bytes > 0)
+            row[n++] = p;
     }
-    *mean = *count ? sum / *count : NAN;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && row[j - 1]->chunk_bytes > row[j]->chunk_bytes; j--) {
+            const struct report_point *t = row[j];
+            row[j] = row[j - 1];
+            row[j - 1] = t;
+        }
+    return n;
 }
 
-static void explain_larger(const struct cmap *m, const struct report_context *ctx,
-                           const struct report_cache *level, FILE *md) {
-    double limit = cache_share_per_thread(ctx, level, m->tstar), mean;
-    const struct report_point *largest;
-    int count;
-    char name[16], b[32];
-    compare_sizes(m, limit, 1, &mean, &largest, &count);
-    cache_name(level, name, sizeof name);
-    if (count == 0) {
-        fprintf(md,
-                "- No chunk measured with this schedule exceeds that %s share, so the data "
-                "do not show what leaving it costs.\n",
-                name);
-        return;
+/* The cells of the map at tstar that cannot be told from the winner, listed by schedule. */
+static int list_equivalent(const struct cmap *m, FILE *md) {
+    int count = 0;
+    for (size_t s = 0; s < m->schedules.n; s++) {
+        int first = 1;
+        for (size_t c = 0; c < m->nchunks; c++) {
+            const struct report_point *p = cell(m, m->schedules.v[s], m->tstar, m->chunks[c]);
+            if (!p || p == m->winner || report_compare(p, m->winner) == 1)
+                continue;
+            fprintf(md, "%s%s%s", first ? (count ? "; " : "") : ", ",
+                    first ? m->schedules.v[s] : "", first ? " " : "");
+            fputs(label(p), md);
+            first = 0;
+            count++;
+        }
     }
-    char big[32];
-    units_format_bytes(limit, b, sizeof b);
-    units_format_bytes(largest->chunk_bytes, big, sizeof big);
-    if (count == 1)
-        fprintf(md,
-                "- The one chunk above the %s share (%s of input per thread), %s (%s), is "
-                "%.1f %% slower.\n",
-                name, b, largest->chunk[0] ? largest->chunk : "default", big, mean);
-    else
-        fprintf(md,
-                "- The %d chunks above the %s share (%s of input per thread) are %.1f %% "
-                "slower on average; the largest, %s (%s), %.1f %%.\n",
-                count, name, b, mean, largest->chunk[0] ? largest->chunk : "default", big,
-                slower_pct(largest, m->winner));
+    return count;
 }
 
-static void explain_smaller(const struct cmap *m, FILE *md) {
-    double mean;
-    const struct report_point *smallest;
-    int count;
-    char b[32];
-    compare_sizes(m, m->winner->chunk_bytes, 0, &mean, &smallest, &count);
-    if (count == 0) {
-        fprintf(md, "- The best chunk is the smallest measured with this schedule.\n");
+/* How much slower the cells row[from..to) are than w, as "x %" or "x–y %". */
+static const char *slower_range(const struct report_point *const *row, size_t from, size_t to,
+                                const struct report_point *w, char *buf, size_t len) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = from; i < to; i++) {
+        lo = fmin(lo, slower_pct(row[i], w));
+        hi = fmax(hi, slower_pct(row[i], w));
+    }
+    if (hi - lo < 0.05)
+        snprintf(buf, len, "%.1f %%", hi);
+    else
+        snprintf(buf, len, "%.1f–%.1f %%", lo, hi);
+    return buf;
+}
+
+/* The cause of the larger chunks' loss: the cache level the equivalent ones fit in and the
+ * slower ones do not, or load balance (two chunks or fewer per thread), or none named. */
+static void explain_larger(const struct cmap *m, const struct report_point *const *row, size_t n,
+                           size_t last_eq, FILE *md) {
+    const struct report_context *ctx = report_context_of(m->d, m->winner->file);
+    const struct report_point *big = row[last_eq], *next = row[last_eq + 1];
+    char b[32], range[64];
+    slower_range(row, last_eq + 1, n, m->winner, range, sizeof range);
+    const struct report_cache *fits = fitting_level(ctx, big->chunk_bytes, m->tstar);
+    const struct report_cache *spills = fitting_level(ctx, next->chunk_bytes, m->tstar);
+    fprintf(md, "- Every chunk larger than %s is slower (%s): ", label(big), range);
+    double per_thread =
+        next->chunk_items > 0 ? ceil(next->size / next->chunk_items) / m->tstar : INFINITY;
+    if (fits && fits != spills) {
+        fprintf(md, "the chunks up to %s fit ", label(big));
+        describe_share(ctx, fits, m->tstar, md);
+        fprintf(md, ", the larger ones (from %s of input) do not.\n",
+                units_format_bytes(next->chunk_bytes, b, sizeof b));
+    } else if (per_thread <= 2.0) {
+        fprintf(md,
+                "from %s on there are at most two chunks per thread, too few to even out the "
+                "threads' work (load balance).\n",
+                label(next));
+    } else {
+        fprintf(md, "no cache level and no lack of chunks per thread separates them from the "
+                    "faster ones, so no cause is given.\n");
+    }
+}
+
+static void explain_smaller(const struct cmap *m, const struct report_point *const *row,
+                            size_t first_eq, FILE *md) {
+    char range[64];
+    slower_range(row, 0, first_eq, m->winner, range, sizeof range);
+    const struct report_point *small = row[0];
+    fprintf(md, "- Every chunk smaller than %s is slower (%s)", label(row[first_eq]), range);
+    if (small->chunk_items > 0 && small->size > 0)
+        fprintf(md, "; the smallest, %s, makes %.0f chunks per thread", label(small),
+                ceil(small->size / small->chunk_items) / m->tstar);
+    fprintf(md, ": each chunk handed out costs the schedule something, and smaller chunks pay it "
+                "more often.\n");
+}
+
+/* The pattern of the winner's schedule at tstar: which cells are slower, beyond the noise. */
+static void explain_pattern(const struct cmap *m, FILE *md) {
+    const struct report_point *row[MAX_AXIS];
+    size_t n = winner_row(m, row), first_eq = n, last_eq = 0, slower = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (report_compare(row[i], m->winner) != 1) { /* the same, or no interval to tell */
+            first_eq = i < first_eq ? i : first_eq;
+            last_eq = i;
+        } else {
+            slower++;
+        }
+    }
+    if (n == 0 || first_eq == n)
+        return;
+    if (slower == 0) {
+        fprintf(md,
+                "- With schedule %s no chunk size is slower than the fastest beyond the "
+                "noise: at this size and thread count the chunk does not matter.\n",
+                m->winner->schedule);
         return;
     }
-    double pct = slower_pct(smallest, m->winner);
-    fprintf(md, "- The smallest chunk, %s (%s", smallest->chunk[0] ? smallest->chunk : "default",
-            units_format_bytes(smallest->chunk_bytes, b, sizeof b));
-    if (smallest->chunk_items > 0 && smallest->size > 0)
-        fprintf(md, ", %.0f chunks per thread",
-                ceil(smallest->size / smallest->chunk_items) / m->tstar);
-    if (pct < 1.0)
-        fprintf(md, "), is within 1 %% of the best: handing out chunks costs next to nothing at "
-                    "this size.\n");
-    else
-        fprintf(md,
-                "), is %.1f %% slower: every chunk pays the schedule's cost of handing it "
-                "out, and smaller chunks pay it more often.\n",
-                pct);
+    for (size_t i = first_eq; i <= last_eq; i++)
+        if (report_compare(row[i], m->winner) == 1) {
+            fprintf(md,
+                    "- With schedule %s the cells slower than the fastest follow no order of "
+                    "chunk size (slower ones lie between equivalent ones), so no cause is "
+                    "given.\n",
+                    m->winner->schedule);
+            return;
+        }
+    if (first_eq > 0)
+        explain_smaller(m, row, first_eq, md);
+    if (last_eq + 1 < n)
+        explain_larger(m, row, n, last_eq, md);
 }
 
 static void explain_schedules(const struct cmap *m, FILE *md) {
@@ -419,51 +481,53 @@ static void explain_schedules(const struct cmap *m, FILE *md) {
         if (!strcmp(sched, m->winner->schedule))
             continue;
         const struct report_point *b = row_best(m, sched, m->tstar);
-        if (b)
-            fprintf(md, "- With schedule %s the best at %d threads (chunk %s) is %.1f %% slower.\n",
-                    sched, m->tstar, b->chunk[0] ? b->chunk : "default", slower_pct(b, m->winner));
+        if (!b)
+            continue;
+        if (report_compare(b, m->winner) == 1)
+            fprintf(md, "- Schedule %s's fastest at %d threads, chunk %s, is %.1f %% slower.\n",
+                    sched, m->tstar, label(b), slower_pct(b, m->winner));
+        else
+            fprintf(md,
+                    "- Schedule %s's fastest at %d threads, chunk %s, cannot be told from it.\n",
+                    sched, m->tstar, label(b));
     }
 }
 
 static void explain(const struct cmap *m, FILE *md) {
     const struct report_point *w = m->winner;
-    const struct report_context *ctx = report_context_of(m->d, w->file);
     char b[32];
-    fprintf(md, "**Best at %d thread%s: schedule %s, chunk %s", m->tstar, m->tstar == 1 ? "" : "s",
-            w->schedule, w->chunk[0] ? w->chunk : "default");
+    fprintf(md, "**Fastest at %d thread%s: schedule %s, chunk %s", m->tstar,
+            m->tstar == 1 ? "" : "s", w->schedule, label(w));
     if (w->chunk_bytes > 0)
         fprintf(md, " (%s of input per chunk)", units_format_bytes(w->chunk_bytes, b, sizeof b));
     if (w->items_per_s > 0)
         fprintf(md, ", %.4g million items per second", w->items_per_s / 1e6);
+    if (isfinite(w->ci_low_s))
+        fprintf(md, " (median %.4g ms, 95 %% interval %.4g–%.4g)", w->median_s * 1e3,
+                w->ci_low_s * 1e3, w->ci_high_s * 1e3);
     fprintf(md, ".**\n\n");
-    if (!(w->chunk_bytes > 0)) {
-        fprintf(md, "The best chunk has no size in bytes (OpenMP's default), so it cannot be "
-                    "compared with the caches.\n\n");
+    if (report_compare(w, w) == 2) {
+        fprintf(md, "These points have no intervals (measured before interleaved rounds, or in "
+                    "fewer than 6 rounds): the tables give the medians, and no cell is called "
+                    "faster or slower than another.\n\n");
         return;
     }
-    const struct report_cache *level = fitting_level(ctx, w->chunk_bytes, m->tstar);
-    if (!ctx)
-        fprintf(md, "- The cache sizes are unknown (no JSON context), so the chunk cannot be "
+    if (w->unstable)
+        fprintf(md, "Its interval never came within the precision asked (unstable): what follows "
+                    "rests on a wide interval.\n\n");
+    fputs("- Cells whose 95 % intervals overlap its own, which the measurement cannot tell "
+          "from it: ",
+          md);
+    if (!list_equivalent(m, md))
+        fputs("none", md);
+    fputs(".\n", md);
+    if (!(w->chunk_bytes > 0))
+        fprintf(md, "- The fastest chunk has no size in bytes (OpenMP's default), so it cannot "
+                    "be read against the caches.\n");
+    else if (!report_context_of(m->d, w->file))
+        fprintf(md, "- The cache sizes are unknown (no JSON context), so the chunks cannot be "
                     "read against them.\n");
-    else if (!level)
-        fprintf(md, "- The best chunk exceeds every cache's share per thread: the data stream "
-                    "from memory whatever the chunk, which then matters only through "
-                    "scheduling and balance.\n");
-    else {
-        fprintf(md, "- The best chunk fits ");
-        describe_share(ctx, level, m->tstar, md);
-        if (level != &ctx->caches[0]) {
-            char name[16], size[32];
-            const struct report_cache *below = level - 1;
-            fprintf(
-                md, ", not the %s %s",
-                units_format_bytes(cache_share_per_thread(ctx, below, m->tstar), size, sizeof size),
-                cache_name(below, name, sizeof name));
-        }
-        fprintf(md, ".\n");
-        explain_larger(m, ctx, level, md);
-    }
-    explain_smaller(m, md);
+    explain_pattern(m, md);
     explain_schedules(m, md);
     fputc('\n', md);
 }

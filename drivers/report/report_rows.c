@@ -101,7 +101,11 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
                         c[COL_SWEEP_GFLOPS],
                         c[COL_SWEEP_SPEEDUP],
                         c[COL_SWEEP_EFFICIENCY],
-                        c[COL_SWEEP_FLOPS_PER_BYTE]};
+                        c[COL_SWEEP_FLOPS_PER_BYTE],
+                        c[COL_SWEEP_MEDIAN_CI_LOW_S],
+                        c[COL_SWEEP_MEDIAN_CI_HIGH_S],
+                        c[COL_SWEEP_SPEEDUP_LOW],
+                        c[COL_SWEEP_SPEEDUP_HIGH]};
     double *const out[] = {&p.size,
                            &p.working_set_bytes,
                            &p.median_s,
@@ -114,9 +118,14 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
                            &p.gflops,
                            &p.speedup,
                            &p.efficiency,
-                           &p.flops_per_byte};
+                           &p.flops_per_byte,
+                           &p.ci_low_s,
+                           &p.ci_high_s,
+                           &p.speedup_low,
+                           &p.speedup_high};
     if (numbers(t, row, cols, out, sizeof cols / sizeof cols[0], err, errlen) ||
-        yes_no(t, row, c[COL_SWEEP_OVERSUBSCRIBED], &p.oversubscribed, err, errlen))
+        yes_no(t, row, c[COL_SWEEP_OVERSUBSCRIBED], &p.oversubscribed, err, errlen) ||
+        yes_no(t, row, c[COL_SWEEP_UNSTABLE], &p.unstable, err, errlen))
         return -1;
     p.threads = (int)threads;
     p.ranks = (int)ranks;

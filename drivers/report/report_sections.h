@@ -44,6 +44,13 @@ void strset_free(struct strset *s);
  * (report_load); "" without context. */
 const char *report_host_of(const struct report_data *d, size_t file);
 
+/* How a point's time compares with another's, by their medians' 95 % intervals: 1 when a's
+ * interval lies wholly above b's (a is slower, beyond the noise), -1 wholly below (a is
+ * faster), 0 when they overlap (the data cannot tell them apart), 2 when either interval is
+ * unknown (no finding). Overlap is the conservative test: two intervals apart mean a difference
+ * well beyond 95 % confidence, and no difference is claimed that they do not show. */
+int report_compare(const struct report_point *a, const struct report_point *b);
+
 /* Whether the points come from more than one host (then labels name the host). */
 int report_many_hosts(const struct report_data *d);
 

@@ -1,6 +1,7 @@
 /* report_series: grouping points into the series the sections plot. */
 #include "report/report_sections.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,13 @@ void strset_free(struct strset *s) {
     free(s->v);
     s->v = NULL;
     s->n = 0;
+}
+
+int report_compare(const struct report_point *a, const struct report_point *b) {
+    if (!isfinite(a->ci_low_s) || !isfinite(a->ci_high_s) || !isfinite(b->ci_low_s) ||
+        !isfinite(b->ci_high_s))
+        return 2;
+    return a->ci_low_s > b->ci_high_s ? 1 : a->ci_high_s < b->ci_low_s ? -1 : 0;
 }
 
 const char *report_host_of(const struct report_data *d, size_t file) {

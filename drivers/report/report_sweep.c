@@ -1,5 +1,7 @@
 /* report_sweep: thread sweeps (study "run"): per kernel and size, speedup and efficiency
- * against threads, one line per variant with its Amdahl fit, and the Karp-Flatt fractions. */
+ * against threads with their 95 % intervals, one line per variant with its Amdahl fit
+ * (weighted by the intervals), what the intervals allow to be said of the speedup at the most
+ * threads, and the Karp-Flatt fractions. */
 #include "format/units.h"
 #include "report/report_sections.h"
 #include "report/scaling.h"
@@ -19,7 +21,8 @@ struct line {
     int configs;      /* (schedule, chunk) series measured for this variant at this size */
     size_t n;
     double *p, *s, *sigma, *e;
-    int *over;
+    double *lo, *hi; /* the speedup's 95 % interval; NaN where unknown */
+    int *over, *unstable;
     int weighted, status;
     struct scaling_fit fit;
 };
@@ -29,7 +32,10 @@ static void line_free(struct line *l) {
     free(l->s);
     free(l->sigma);
     free(l->e);
+    free(l->lo);
+    free(l->hi);
     free(l->over);
+    free(l->unstable);
 }
 
 static int line_alloc(struct line *l, size_t n) {
@@ -37,18 +43,23 @@ static int line_alloc(struct line *l, size_t n) {
     l->s = malloc(n * sizeof *l->s);
     l->sigma = malloc(n * sizeof *l->sigma);
     l->e = malloc(n * sizeof *l->e);
+    l->lo = malloc(n * sizeof *l->lo);
+    l->hi = malloc(n * sizeof *l->hi);
     l->over = malloc(n * sizeof *l->over);
-    return l->p && l->s && l->sigma && l->e && l->over ? 0 : -1;
+    l->unstable = malloc(n * sizeof *l->unstable);
+    return l->p && l->s && l->sigma && l->e && l->lo && l->hi && l->over && l->unstable ? 0 : -1;
 }
 
-/* Fits f to the points within the CPUs, weighted when every point has its noise. */
+/* Fits f to the points within the CPUs, weighted when every point has its noise. The 1-thread
+ * point is left out: S(1) = 1 whatever f is, so it says nothing of f (and its paired interval
+ * is a point, which no weight can express). */
 static void line_fit(struct line *l) {
     double *p = malloc(l->n * sizeof *p), *s = malloc(l->n * sizeof *s),
            *sg = malloc(l->n * sizeof *sg);
     size_t k = 0;
     int weighted = p && s && sg;
     for (size_t i = 0; p && s && sg && i < l->n; i++) {
-        if (l->over[i])
+        if (l->over[i] || l->p[i] == 1.0)
             continue;
         p[k] = l->p[i];
         s[k] = l->s[i];
@@ -64,8 +75,10 @@ static void line_fit(struct line *l) {
     free(sg);
 }
 
-/* Speedups of a series: the file's own column, else t(1)/t(p) from its 1-thread point. The
- * uncertainty combines both points' coefficients of variation. */
+/* Speedups of a series: the file's own column, else t(1)/t(p) from its 1-thread point.
+ * Their 95 % interval: the file's (paired rounds), else the widest ratio of the two medians'
+ * intervals. The fit's sigma is the interval's half-width / 1.96; files without intervals
+ * fall back on both points' coefficients of variation. */
 static int line_build(const struct report_data *d, const size_t *m, size_t n, struct line *l) {
     const struct report_point *one = d->points[m[0]].threads == 1 ? &d->points[m[0]] : NULL;
     if (line_alloc(l, n))
@@ -77,10 +90,18 @@ static int line_build(const struct report_data *d, const size_t *m, size_t n, st
             s = one->median_s / pt->median_s;
         if (!isfinite(s) || s <= 0)
             continue;
-        double cv1 = one ? one->cv : NAN;
+        double cv1 = one ? one->cv : NAN, lo = pt->speedup_low, hi = pt->speedup_high;
+        if (!(isfinite(lo) && isfinite(hi)) && one && one->ci_high_s > 0 && pt->ci_low_s > 0) {
+            lo = one->ci_low_s / pt->ci_high_s;
+            hi = one->ci_high_s / pt->ci_low_s;
+        }
         l->p[l->n] = pt->threads;
         l->s[l->n] = s;
-        l->sigma[l->n] = s * sqrt(pt->cv * pt->cv + cv1 * cv1);
+        l->lo[l->n] = isfinite(lo) && isfinite(hi) ? lo : NAN;
+        l->hi[l->n] = isfinite(lo) && isfinite(hi) ? hi : NAN;
+        l->sigma[l->n] =
+            isfinite(l->lo[l->n]) ? (hi - lo) / (2 * 1.96) : s * sqrt(pt->cv * pt->cv + cv1 * cv1);
+        l->unstable[l->n] = pt->unstable;
         l->e[l->n] = s / pt->threads;
         l->over[l->n] = pt->oversubscribed;
         l->n++;
@@ -160,18 +181,21 @@ static double fitted_max(const struct line *l) {
     return m;
 }
 
-/* Data: block 2i the measured points (p, S, sigma, E, sigma_E, over), block 2i+1 the fit. */
+/* Data: block 2i the measured points (p, S, S low, S high, E, E low, E high, over), block
+ * 2i+1 the fit. Bars: the 95 % interval, else +- sigma. */
 static void write_data(struct plot *pl, const struct line *lines, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const struct line *l = &lines[i];
         double pmax = fitted_max(l);
         plot_block(pl);
-        fprintf(pl->dat, "# threads speedup sd efficiency sd oversubscribed\n");
+        fprintf(pl->dat, "# threads speedup low high efficiency low high oversubscribed\n");
         for (size_t k = 0; k < l->n; k++) {
             /* The 1-thread point is 1 by definition: no error bar. */
             double sd = isfinite(l->sigma[k]) && l->p[k] != 1.0 ? l->sigma[k] : 0.0;
-            fprintf(pl->dat, "%g %.6g %.6g %.6g %.6g %d\n", l->p[k], l->s[k], sd, l->e[k],
-                    sd / l->p[k], l->over[k]);
+            int bar = isfinite(l->lo[k]) && l->p[k] != 1.0;
+            double lo = bar ? l->lo[k] : l->s[k] - sd, hi = bar ? l->hi[k] : l->s[k] + sd;
+            fprintf(pl->dat, "%g %.6g %.6g %.6g %.6g %.6g %.6g %d\n", l->p[k], l->s[k], lo, hi,
+                    l->e[k], lo / l->p[k], hi / l->p[k], l->over[k]);
         }
         plot_block(pl);
         fprintf(pl->dat, "# threads fitted-speedup fitted-efficiency\n");
@@ -208,18 +232,18 @@ static void draw(struct report_out *o, const char *kernel, const char *what, con
         fprintf(gp, "set ylabel 'speedup = time at 1 thread / time at p threads'\n"
                     "set yrange [0:*]\nplot x title 'ideal: speedup = threads' dt 2 lc rgb "
                     "'black'");
-    int y = efficiency ? 4 : 2;
+    int y = efficiency ? 5 : 2;
     for (size_t i = 0; i < n; i++) {
         const char *c = gp_color(i);
         char fit[160];
         fprintf(gp, ", \\\n  ");
         plot_data_ref(&pl, (int)(2 * i));
-        fprintf(gp, " using 1:($6 == 0 ? $%d : NaN):%d with yerrorbars pt 7 lc rgb '%s' title ", y,
-                y + 1, c);
+        fprintf(gp, " using 1:($8 == 0 ? $%d : NaN):%d:%d with yerrorbars pt 7 lc rgb '%s' title ",
+                y, y + 1, y + 2, c);
         gp_string(gp, lines[i].label);
         fprintf(gp, ", \\\n  ");
         plot_data_ref(&pl, (int)(2 * i));
-        fprintf(gp, " using 1:($6 == 1 ? $%d : NaN) with points pt 6 ps 1.5 lc rgb '%s' notitle", y,
+        fprintf(gp, " using 1:($8 == 1 ? $%d : NaN) with points pt 6 ps 1.5 lc rgb '%s' notitle", y,
                 c);
         if (lines[i].status != SCALING_OK)
             continue;
@@ -262,8 +286,46 @@ static void fit_table(FILE *md, const struct line *lines, size_t n) {
             fprintf(md, " | %.4f ± %.2g%s | %.3g | %d%s ", l->fit.value, l->fit.std_err,
                     l->fit.at_bound ? " (at its bound)" : "", l->fit.chi2_dof, l->fit.n_used,
                     l->weighted ? ", weighted" : "");
-        fprintf(md, "| %.3g at %g%s | %.2f |\n", l->s[last], l->p[last],
+        fprintf(md, "| %.3g", l->s[last]);
+        if (isfinite(l->lo[last]) && l->p[last] != 1.0)
+            fprintf(md, " (%.3g–%.3g)", l->lo[last], l->hi[last]);
+        fprintf(md, "%s at %g%s | %.2f |\n", l->unstable[last] ? " !" : "", l->p[last],
                 l->over[last] ? " (oversubscribed)" : "", l->e[last]);
+    }
+    fputc('\n', md);
+}
+
+/* What the intervals allow to be said of each line's speedup at the most threads within the
+ * CPUs: faster or slower than at 1 thread only when the whole interval says so. */
+static void speedup_findings(FILE *md, const struct line *lines, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const struct line *l = &lines[i];
+        size_t last = l->n - 1;
+        while (last > 0 && l->over[last])
+            last--;
+        if (l->p[last] == 1.0)
+            continue;
+        fputs("- ", md);
+        md_text(md, l->label);
+        fprintf(md, " at %g threads: ", l->p[last]);
+        if (!isfinite(l->lo[last]))
+            fprintf(md,
+                    "speedup %.3g, with no interval (an older file, or too few rounds): not "
+                    "compared with 1 thread.\n",
+                    l->s[last]);
+        else if (l->lo[last] > 1.0)
+            fprintf(md,
+                    "%.3g× (95 %% interval %.3g–%.3g) faster than at 1 thread, %.0f %% of the "
+                    "ideal %g×.\n",
+                    l->s[last], l->lo[last], l->hi[last], 100 * l->e[last], l->p[last]);
+        else if (l->hi[last] < 1.0)
+            fprintf(md, "slower than at 1 thread: speedup %.3g (95 %% interval %.3g–%.3g).\n",
+                    l->s[last], l->lo[last], l->hi[last]);
+        else
+            fprintf(md,
+                    "speedup %.3g, but its 95 %% interval (%.3g–%.3g) holds 1: no faster "
+                    "than 1 thread that this measurement can show.\n",
+                    l->s[last], l->lo[last], l->hi[last]);
     }
     fputc('\n', md);
 }
@@ -417,6 +479,7 @@ static void kernel_size(const struct report_data *d, struct report_out *o, const
         snprintf(name, sizeof name, "sweep-%s-%s-efficiency", kernel, sz);
         draw(o, kernel, what, name, lines, n, cores, 1);
         fit_table(o->md, lines, n);
+        speedup_findings(o->md, lines, n);
         karp_flatt_table(o->md, lines, n);
     }
     for (size_t i = 0; i < n; i++)
@@ -463,7 +526,10 @@ void report_section_sweeps(const struct report_data *d, struct report_out *o) {
     md_open(o, "## Thread sweeps\n\nSpeedup and efficiency against threads, one line per "
                "variant (its first schedule and chunk in the file), with Amdahl's law S(p) = "
                "1 / (f + (1 − f)/p) fitted to the points within the CPUs; f is the serial "
-               "fraction, ± its standard error. Error bars: the points' measurement noise. A fit "
+               "fraction, ± its standard error, each point weighted by its interval. Error bars: "
+               "the 95 % interval of each speedup (paired rounds; files from before the rounds: "
+               "± one standard deviation); ! marks a point whose interval never came within the "
+               "precision asked. A fit "
                "at its bound (f = 0 or 1) means the speedups are beyond what the law allows "
                "(superlinear, e.g. from a working set that fits the caches of more cores, or "
                "slower than serial).\n\n");
