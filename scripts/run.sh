@@ -59,11 +59,11 @@ step ceilings ceilings --json "$out/ceilings.json" --quiet
   step run-noise run noise --variant omp,gsl --threads "$threads" $ceil --quiet $(files run-noise)
   step run-gemm run gemm --variant omp,blas --threads "$threads" --size 1000 $ceil --quiet \
     $(files run-gemm)
-  step chunkmap-spline_expsum chunkmap spline_expsum --threads "$threads" --samples 5 --quiet \
+  step chunkmap-spline_expsum chunkmap spline_expsum --threads "$threads" --quiet \
     $(files chunkmap-spline_expsum)
-  step chunkmap-ae_features chunkmap ae_features --threads "$threads" --samples 5 --quiet \
+  step chunkmap-ae_features chunkmap ae_features --threads "$threads" --quiet \
     $(files chunkmap-ae_features)
-  step cachemap-stream_triad cachemap stream_triad --samples 5 --min-time 10ms --quiet \
+  step cachemap-stream_triad cachemap stream_triad --min-time 10ms --quiet \
     $(files cachemap-stream_triad)
   step overhead overhead --quiet $(files overhead)
   step breakeven breakeven expsum,dot,stream_triad,noise,spline_expsum --quiet \

@@ -49,7 +49,8 @@ static void check_knees(double outlier_rate, double lo, double hi) {
                 tp[n] *= 0.5;
         }
         struct knee k[3];
-        cr_assert_eq(knee_find(ws, tp, n, cap, 3, k), 0);
+        struct knee_curve c = {ws, tp, NULL, NULL, n};
+        cr_assert_eq(knee_find(&c, cap, 3, k), 0);
         for (int l = 0; l < 3; l++) {
             cr_assert(k[l].found, "seed %llu trial %d: level %d not found",
                       (unsigned long long)seed, trial, l);
@@ -77,20 +78,45 @@ Test(knee, a_level_without_a_drop_has_no_knee) {
         tp[i] = ws[i] < 1e5 ? 100.0 : 97.0; /* a 3 % dip is not a cache level */
     }
     struct knee k[2];
-    cr_assert_eq(knee_find(ws, tp, 40, cap, 2, k), 0);
+    struct knee_curve c = {ws, tp, NULL, NULL, 40};
+    cr_assert_eq(knee_find(&c, cap, 2, k), 0);
     cr_expect_not(k[0].found);
     cr_expect(isnan(k[0].measured_bytes));
     cr_expect_not(k[1].found);
+}
+
+/* A 20 % step that the points' intervals (+-15 %) cannot show is "within the noise"; the
+ * same step with +-5 % intervals is a knee. */
+Test(knee, a_drop_inside_the_intervals_is_within_the_noise) {
+    double ws[40], tp[40], low[40], high[40];
+    const double cap[] = {1e5};
+    for (double half = 0.15; half > 0.0; half -= 0.10) {
+        for (int i = 0; i < 40; i++) {
+            ws[i] = 1e3 * exp2(i / 4.0);
+            tp[i] = ws[i] < 1e5 ? 100.0 : 80.0;
+            low[i] = tp[i] * (1 - half);
+            high[i] = tp[i] * (1 + half);
+        }
+        struct knee k[1];
+        struct knee_curve c = {ws, tp, low, high, 40};
+        cr_assert_eq(knee_find(&c, cap, 1, k), 0);
+        cr_expect_eq(k[0].found, half < 0.1, "+-%.0f %%", 100 * half);
+        cr_expect_eq(k[0].within_noise, half > 0.1, "+-%.0f %%", 100 * half);
+        cr_expect_float_eq(k[0].inside_low, 100 * (1 - half), 1e-9);
+        cr_expect_float_eq(k[0].outside_high, 80 * (1 + half), 1e-9);
+    }
 }
 
 Test(knee, bad_input_is_refused) {
     double ws[] = {1, 2, 3}, tp[] = {1, 1, 1}, cap[] = {2, 1};
     double unsorted[] = {3, 2, 1}, zero[] = {0, 1, 2};
     struct knee k[2];
-    cr_expect_eq(knee_find(ws, tp, 2, cap, 1, k), -1);
-    cr_expect_eq(knee_find(unsorted, tp, 3, cap, 1, k), -1);
-    cr_expect_eq(knee_find(zero, tp, 3, cap, 1, k), -1);
-    cr_expect_eq(knee_find(ws, tp, 3, cap, 2, k), -1); /* capacities must increase */
+    struct knee_curve two = {ws, tp, NULL, NULL, 2}, down = {unsorted, tp, NULL, NULL, 3},
+                      at_zero = {zero, tp, NULL, NULL, 3}, good = {ws, tp, NULL, NULL, 3};
+    cr_expect_eq(knee_find(&two, cap, 1, k), -1);
+    cr_expect_eq(knee_find(&down, cap, 1, k), -1);
+    cr_expect_eq(knee_find(&at_zero, cap, 1, k), -1);
+    cr_expect_eq(knee_find(&good, cap, 2, k), -1); /* capacities must increase */
 }
 
 Test(cachemap, ladder_is_geometric_within_the_range_and_strictly_increasing) {
@@ -210,13 +236,18 @@ Test(binary, cachemap_writes_points_and_knees_for_the_cache_sizes_in_force) {
 Test(binary, chunkmap_sweeps_schedules_and_chunks_and_names_the_best) {
     static char out[1 << 18];
     int rc = run_ompsweep("chunkmap expsum --size 200k --threads 1,2 --chunk 4K,64K,all "
-                          "--precision 0 --samples 2 --min-time 1ms --quiet",
+                          "--precision 0 --samples 6 --min-time 1ms --quiet",
                           out, sizeof out);
     cr_assert_eq(rc, 0, "%s", out);
     cr_expect(strstr(out, "schedule static (rows"), "%s", out);
     cr_expect(strstr(out, "schedule dynamic (rows"), "%s", out);
     cr_expect(strstr(out, "schedule guided (rows"), "%s", out);
-    cr_expect(strstr(out, "best chunk at each thread count"), "%s", out);
+    cr_expect(strstr(out, "fastest chunk at each thread count"), "%s", out);
+    /* 6 rounds give every cell an interval: the cells it cannot tell apart are named, and a
+     * slower one only beyond the noise. */
+    cr_expect(strstr(out, "; the same within the noise: "), "%s", out);
+    cr_expect(strstr(out, "; the slowest takes ") || strstr(out, "no chunk is slower beyond"), "%s",
+              out);
     cr_expect(strstr(out, "a chunk, fits L") || strstr(out, "larger than every cache"), "%s", out);
 }
 

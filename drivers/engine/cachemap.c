@@ -95,9 +95,10 @@ void cachemap_default_range(const struct context *ctx, double *from, double *to)
     *to = default_to(ctx);
 }
 
-/* The curve of one variant at one thread count: working sets ascending, GB/s. */
+/* The curve of one variant at one thread count: working sets ascending, GB/s with the 95 %
+ * interval of each point (from its median time's; NaN where it has none). */
 static size_t curve(const struct sweep_result *res, const struct kernel_variant *v, int threads,
-                    double *ws, double *tp) {
+                    double *ws, double *tp, double *low, double *high) {
     size_t n = 0;
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
@@ -112,10 +113,14 @@ static size_t curve(const struct sweep_result *res, const struct kernel_variant 
         while (at > 0 && ws[at - 1] > p->work.working_set) {
             ws[at] = ws[at - 1];
             tp[at] = tp[at - 1];
+            low[at] = low[at - 1];
+            high[at] = high[at - 1];
             at--;
         }
         ws[at] = p->work.working_set;
         tp[at] = p->gbytes_per_s;
+        low[at] = p->work.bytes / p->st.ci_high * 1e-9; /* NaN with the interval */
+        high[at] = p->work.bytes / p->st.ci_low * 1e-9;
     }
     return n;
 }
@@ -131,13 +136,15 @@ static int first_curve_point(const struct sweep_result *res, size_t i) {
 size_t cachemap_knees(const struct sweep_result *res, const struct context *ctx,
                       struct cachemap_knee **rows) {
     size_t nrows = 0, cap = res->npoints * CONTEXT_MAX_CACHES;
-    double *ws = malloc(res->npoints * sizeof *ws), *tp = malloc(res->npoints * sizeof *tp);
+    size_t bytes = (res->npoints ? res->npoints : 1) * sizeof(double);
+    double *ws = malloc(bytes), *tp = malloc(bytes), *low = malloc(bytes), *high = malloc(bytes);
     *rows = calloc(cap ? cap : 1, sizeof **rows);
-    for (size_t i = 0; ws && tp && *rows && i < res->npoints; i++) {
+    for (size_t i = 0; ws && tp && low && high && *rows && i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
         if (!first_curve_point(res, i))
             continue;
-        size_t n = curve(res, p->variant, p->threads, ws, tp);
+        struct knee_curve c = {ws, tp, low, high,
+                               curve(res, p->variant, p->threads, ws, tp, low, high)};
         double capacity[CONTEXT_MAX_CACHES];
         int level[CONTEXT_MAX_CACHES];
         double reported[CONTEXT_MAX_CACHES];
@@ -151,7 +158,7 @@ size_t cachemap_knees(const struct sweep_result *res, const struct context *ctx,
             reported[nl++] = (double)ctx->caches[c].size_bytes;
         }
         struct knee knees[CONTEXT_MAX_CACHES];
-        if (nl == 0 || knee_find(ws, tp, n, capacity, nl, knees))
+        if (nl == 0 || knee_find(&c, capacity, nl, knees))
             continue;
         for (size_t l = 0; l < nl; l++)
             (*rows)[nrows++] =
@@ -159,5 +166,7 @@ size_t cachemap_knees(const struct sweep_result *res, const struct context *ctx,
     }
     free(ws);
     free(tp);
+    free(low);
+    free(high);
     return nrows;
 }

@@ -2,6 +2,7 @@
  * disturbance.h). */
 #include "engine/disturbance.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,8 +30,47 @@ static void read_ticks(struct disturbance_mark *m) {
     m->ticks_steal = got >= 8 ? (double)v[7] : NAN;
 }
 
+/* This process's threads in state R (running or runnable), or -1. */
+static int own_runnable(void) {
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[64], line[512];
+        snprintf(path, sizeof path, "/proc/self/task/%.20s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue; /* the thread ended meanwhile */
+        size_t len = fread(line, 1, sizeof line - 1, f);
+        fclose(f);
+        line[len] = '\0';
+        const char *close = strrchr(line, ')'); /* the name may hold spaces and parentheses */
+        n += close && close[1] == ' ' && close[2] == 'R';
+    }
+    closedir(d);
+    return n;
+}
+
+/* Runnable threads of the whole machine (/proc/loadavg's "running/total") less our own. */
+static double runnable_others(void) {
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (!f)
+        return NAN;
+    int running = 0, total = 0;
+    int got = fscanf(f, "%*f %*f %*f %d/%d", &running, &total);
+    fclose(f);
+    int own = own_runnable();
+    if (got != 2 || own < 0)
+        return NAN;
+    return running > own ? (double)(running - own) : 0.0;
+}
+
 void disturbance_mark(struct disturbance_mark *m) {
     read_ticks(m);
+    m->runnable_others = runnable_others();
     struct rusage ru;
     m->own_seconds = getrusage(RUSAGE_SELF, &ru) == 0
                          ? (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
@@ -55,6 +95,7 @@ void disturbance_between(const struct disturbance_mark *a, const struct disturba
         d->others = busy - own > 0.0 ? busy - own : 0.0;
     }
     d->latency_ns = latency_ns;
+    d->runnable = b->runnable_others;
     double change = latency_ns / base_latency_ns;
     if (d->steal > DISTURBANCE_STEAL)
         snprintf(d->why, sizeof d->why, "host steal %.0f %%", 100.0 * d->steal);

@@ -6,7 +6,12 @@
  *           (/proc/stat: user, nice, system, irq, softirq) less this process's own
  *           (getrusage), so a compile or another benchmark in the background shows;
  *   latency the core-to-core latency at the end (engine/latency.h), against the one at the
- *           start of the run: a change means the host moved the virtual CPUs.
+ *           start of the run: a change means the host moved the virtual CPUs;
+ *   runnable other processes' threads runnable at the end (/proc/loadavg's count of runnable
+ *           threads less this process's own in state R). A snapshot, not an average: it is
+ *           recorded as evidence but decides nothing (a daemon waking for a millisecond
+ *           would repeat rounds for nothing; "others" measures the same tenants over the
+ *           whole round).
  * Shares are of the CPU time of all the CPUs over the stretch (1.0 = every CPU all the time).
  * The kernel counts in ticks (USER_HZ, 100 per second), so a stretch of under ~0.2 s says
  * little; a share is NaN where the counters cannot be read.
@@ -27,6 +32,7 @@ struct disturbance_mark {
     double ticks_total, ticks_busy, ticks_steal; /* /proc/stat, all CPUs; NaN unreadable  */
     double own_seconds;                          /* this process's user + system CPU time */
     double wall_seconds;                         /* CLOCK_MONOTONIC                       */
+    double runnable_others;                      /* see above; NaN unreadable             */
 };
 
 struct disturbance {
@@ -34,6 +40,7 @@ struct disturbance {
     double steal;      /* shares, see above; NaN where unknown                 */
     double others;     /* (clamped at 0: the counters tick at different times) */
     double latency_ns; /* at the end, NaN if not probed                        */
+    double runnable;   /* other processes' runnable threads at the end; NaN     */
     int disturbed;     /* one of the thresholds above was crossed              */
     char why[96];      /* what crossed it ("host steal 12 %"), "" if nothing   */
 };

@@ -1,3 +1,4 @@
+/* knee: cache levels located in a throughput curve (see knee.h). */
 #include "engine/knee.h"
 
 #include "engine/stats.h"
@@ -53,18 +54,38 @@ static double best_step(const double *ws, const double *tp, size_t n, double lo,
     return exp(log(ws[at]) + t * (log(ws[at + 1]) - log(ws[at])));
 }
 
-static void find_one(const double *ws, const double *tp, size_t n, const double *capacity,
-                     size_t nlevels, size_t l, struct knee *k) {
+/* Whether the drop clears the noise: the inside plateau's low ends above the outside's high
+ * ends (medians of each, over the points that have intervals); 1 without intervals. */
+static int beyond_noise(const struct knee_curve *c, double below, double cap, double above,
+                        struct knee *k) {
+    int m;
+    if (!c->low || !c->high)
+        return 1;
+    k->inside_low = plateau(c->ws, c->low, c->n, 2.0 * below, 0.5 * cap, &m);
+    k->outside_high = plateau(c->ws, c->high, c->n, 2.0 * cap, 0.5 * above, &m);
+    if (!isfinite(k->inside_low) || !isfinite(k->outside_high))
+        return 1;
+    return k->inside_low > k->outside_high;
+}
+
+static void find_one(const struct knee_curve *c, const double *capacity, size_t nlevels, size_t l,
+                     struct knee *k) {
+    const double *ws = c->ws, *tp = c->throughput;
+    size_t n = c->n;
     double cap = capacity[l];
     double below = l > 0 ? capacity[l - 1] : 0.0;
     double above = l + 1 < nlevels ? capacity[l + 1] : INFINITY;
     memset(k, 0, sizeof *k);
     k->capacity_bytes = cap;
-    k->measured_bytes = k->ratio = NAN;
+    k->measured_bytes = k->ratio = k->inside_low = k->outside_high = NAN;
     k->inside = plateau(ws, tp, n, 2.0 * below, 0.5 * cap, &k->inside_points);
     k->outside = plateau(ws, tp, n, 2.0 * cap, 0.5 * above, &k->outside_points);
     if (!(k->inside > 0) || !(k->outside > 0) || k->outside > (1.0 - KNEE_MIN_DROP) * k->inside)
         return;
+    if (!beyond_noise(c, below, cap, above, k)) {
+        k->within_noise = 1;
+        return;
+    }
     double at = best_step(ws, tp, n, 2.0 * below, 0.5 * above, sqrt(k->inside * k->outside));
     if (isnan(at))
         return;
@@ -73,17 +94,18 @@ static void find_one(const double *ws, const double *tp, size_t n, const double 
     k->ratio = at / cap;
 }
 
-int knee_find(const double *ws, const double *throughput, size_t n, const double *capacity,
-              size_t nlevels, struct knee *out) {
-    if (n < 3)
+int knee_find(const struct knee_curve *curve, const double *capacity, size_t nlevels,
+              struct knee *out) {
+    const double *ws = curve->ws;
+    if (curve->n < 3)
         return -1;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < curve->n; i++)
         if (!(ws[i] > 0) || (i > 0 && ws[i] < ws[i - 1]))
             return -1;
     for (size_t l = 0; l < nlevels; l++)
         if (!(capacity[l] > 0) || (l > 0 && capacity[l] <= capacity[l - 1]))
             return -1;
     for (size_t l = 0; l < nlevels; l++)
-        find_one(ws, throughput, n, capacity, nlevels, l, &out[l]);
+        find_one(curve, capacity, nlevels, l, &out[l]);
     return 0;
 }

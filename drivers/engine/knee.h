@@ -10,6 +10,10 @@
  * the geometric mean of the plateaus and those below it (fewest points on the wrong side,
  * ties to the later step), interpolated in log(working set). Medians and the counting keep
  * a few noisy points, even adjacent ones, from moving it.
+ * With each point's throughput interval (low, high: the 95 % interval of its median time,
+ * turned into throughput), a drop also has to clear the noise: the median of the inside
+ * points' low ends must lie above the median of the outside points' high ends. A 10 % drop
+ * that does not is "within the noise" (found = 0, within_noise = 1), not a knee.
  * Errors: knee_find returns 0 (with found = 0 when the level shows no drop or too few points),
  * or -1 on bad input (n < 3, unsorted or non-positive sizes). Thread-safety: pure.
  */
@@ -28,10 +32,19 @@ struct knee {
     double ratio;           /* measured / capacity, NaN when not found                     */
     double inside, outside; /* the plateaus (throughput units), NaN without points there */
     int inside_points, outside_points;
+    double inside_low, outside_high; /* the plateaus' noise bounds, NaN without intervals    */
+    int within_noise;                /* a drop of KNEE_MIN_DROP or more the intervals do not show */
+};
+
+/* A curve: n points in increasing working set; low and high (each may be NULL: no intervals,
+ * or NaN for a point without one) its throughputs' intervals. */
+struct knee_curve {
+    const double *ws, *throughput, *low, *high;
+    size_t n;
 };
 
 /* One knee per level: out[l] for capacity[l], l < nlevels. */
-int knee_find(const double *ws, const double *throughput, size_t n, const double *capacity,
-              size_t nlevels, struct knee *out);
+int knee_find(const struct knee_curve *curve, const double *capacity, size_t nlevels,
+              struct knee *out);
 
 #endif

@@ -141,6 +141,19 @@ static double probe_latency(const struct rounds_settings *s) {
     return latency_core_to_core_ns(a, b);
 }
 
+/* The placement at the start: the median of three probes, so that one probe's jitter does not
+ * make every later round look moved. */
+static double base_latency(const struct rounds_settings *s) {
+    double v[3];
+    size_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        double x = probe_latency(s);
+        if (isfinite(x))
+            v[n++] = x;
+    }
+    return n > 0 ? stats_median_inplace(v, n) : NAN;
+}
+
 static void progress(const struct rounds_settings *s, const struct rounds_round *rd) {
     if (!s->progress)
         return;
@@ -222,7 +235,7 @@ int rounds_run(const struct rounds_settings *s, struct rounds_result *r, char *e
     double *scratch = NULL;
     int rc = r->points && r->settled && r->unstable && active ? 0 : -1;
     double t0 = now(), extra_start = NAN;
-    r->base_latency_ns = probe_latency(s);
+    r->base_latency_ns = base_latency(s);
     int kept_rounds = 0;
     while (!rc) {
         free(scratch); /* room for every sample a point has so far */

@@ -74,7 +74,7 @@ struct rounds_result {
     int *settled, *unstable;       /* per point: 0 or 1                        */
     struct rounds_round *rounds;
     size_t nrounds, repeated; /* rounds measured; of them, not kept       */
-    double base_latency_ns;   /* the probe before the first round         */
+    double base_latency_ns;   /* median of 3 probes before the first round */
     double extra_seconds;     /* time the rounds beyond min_rounds took    */
 };
 

@@ -100,6 +100,10 @@ struct sweep_point {
     double speedup, speedup_low, speedup_high;
     double efficiency, efficiency_low, efficiency_high;
     double ratio_ref, ratio_ref_low, ratio_ref_high;
+    /* The fastest point (least median) of the same variant, size and thread count, over the
+     * schedules and chunks measured, against this one: its time / this point's, paired; 1 for
+     * that point itself. An interval holding 1: the measurement cannot tell the two apart. */
+    double ratio_best, ratio_best_low, ratio_best_high;
     int paired;
     double checksum, ref_checksum; /* ref_checksum from the kernel's expected() where the
                                       reference was not run at this size               */

@@ -124,6 +124,19 @@ static void ratio(const struct sweep_result *res, size_t a, size_t b, double sca
     *high = scale * y->ci_high / x->ci_low;
 }
 
+/* The fastest point of point i's variant, size and thread count. */
+static size_t fastest_like(const struct sweep_result *res, size_t i) {
+    const struct sweep_point *p = &res->points[i];
+    size_t best = i;
+    for (size_t j = 0; j < res->npoints; j++) {
+        const struct sweep_point *q = &res->points[j];
+        if (q->variant == p->variant && q->size == p->size && q->threads == p->threads &&
+            q->st.median < res->points[best].st.median)
+            best = j;
+    }
+    return best;
+}
+
 /* Statistics, rates and ratios of every point. */
 static int derive(const struct sweep_plan *plan, struct sweep_result *res, const int *ref_of,
                   const int *one_of) {
@@ -159,6 +172,13 @@ static int derive(const struct sweep_plan *plan, struct sweep_result *res, const
             p->efficiency_high = p->speedup_high / p->threads;
         }
         p->paired = pr && ps;
+    }
+    for (size_t i = 0; i < res->npoints; i++) {
+        struct sweep_point *p = &res->points[i];
+        int pb = 1;
+        ratio(res, i, fastest_like(res, i), 1.0, scratch, &p->ratio_best, &p->ratio_best_low,
+              &p->ratio_best_high, &pb);
+        p->paired &= pb;
     }
     free(scratch);
     return 0;

@@ -44,7 +44,10 @@ const char *const schema_sweep_columns[COL_SWEEP_COLUMNS] = {"kernel",
                                                              "speedup_high",
                                                              "ratio_ref_low",
                                                              "ratio_ref_high",
-                                                             "unstable"};
+                                                             "unstable",
+                                                             "ratio_best",
+                                                             "ratio_best_low",
+                                                             "ratio_best_high"};
 
 const char *const schema_overhead_columns[COL_OVERHEAD_COLUMNS] = {
     "construct", "schedule",    "chunk",       "threads",      "oversubscribed", "test_us",

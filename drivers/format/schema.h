@@ -60,7 +60,10 @@ enum sweep_column {
     COL_SWEEP_SPEEDUP_HIGH,
     COL_SWEEP_RATIO_REF_LOW,
     COL_SWEEP_RATIO_REF_HIGH,
-    COL_SWEEP_UNSTABLE, /* the interval never came within the precision asked    */
+    COL_SWEEP_UNSTABLE,       /* the interval never came within the precision asked    */
+    COL_SWEEP_RATIO_BEST,     /* the fastest schedule and chunk's time / this one's */
+    COL_SWEEP_RATIO_BEST_LOW, /* its 95 % interval (paired rounds)                   */
+    COL_SWEEP_RATIO_BEST_HIGH,
     COL_SWEEP_COLUMNS
 };
 extern const char *const schema_sweep_columns[COL_SWEEP_COLUMNS];

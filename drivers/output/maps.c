@@ -29,7 +29,7 @@ void maps_print_knees(FILE *f, const struct sweep_plan *plan, const struct sweep
         if (r->k.found)
             snprintf(ratio, sizeof ratio, "%.2f", r->k.ratio);
         else
-            snprintf(ratio, sizeof ratio, "none");
+            snprintf(ratio, sizeof ratio, r->k.within_noise ? "noise" : "none");
         fprintf(f, "%-12s %7d %4s%d %11s %11s %11s %7s %12.4g %12.4g\n", r->variant->name,
                 r->threads, "L", r->level, rep, cap, meas, ratio, r->k.inside, r->k.outside);
     }
@@ -46,7 +46,8 @@ void maps_print_knees(FILE *f, const struct sweep_plan *plan, const struct sweep
         }
     fprintf(f,
             "capacity: the level's size times the instances the threads' cores use; 'none': "
-            "no drop of %.0f%% or more measured beyond it\n",
+            "no drop of %.0f%% or more measured beyond it; 'noise': a drop the points' 95%% "
+            "intervals do not show\n",
             100.0 * KNEE_MIN_DROP);
     free(rows);
 }
@@ -68,6 +69,9 @@ void maps_write_knees(struct json_writer *w, const struct sweep_result *res,
         json_number(w, "ratio", r->k.ratio);
         json_number(w, "inside_gbytes_per_s", r->k.inside);
         json_number(w, "outside_gbytes_per_s", r->k.outside);
+        json_number(w, "inside_low_gbytes_per_s", r->k.inside_low);
+        json_number(w, "outside_high_gbytes_per_s", r->k.outside_high);
+        json_bool(w, "within_noise", r->k.within_noise);
         json_object_end(w);
     }
     json_array_end(w);
@@ -87,18 +91,52 @@ static void describe_chunk(FILE *f, const struct context *ctx, double bytes) {
     fprintf(f, "%s a chunk, larger than every cache", b);
 }
 
+/* The cells at the best's thread count whose intervals overlap the best's: the measurement
+ * cannot tell them from it. Lists up to 6 as "schedule chunk"; returns how many there are. */
+static int print_ties(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
+                      const struct sweep_point *best) {
+    int n = 0;
+    for (size_t i = 0; i < res->npoints; i++) {
+        const struct sweep_point *p = &res->points[i];
+        if (p == best || p->threads != best->threads || p->chunk_index < 0 ||
+            p->st.ci_low > best->st.ci_high)
+            continue;
+        char chunk[32];
+        units_format_chunk(&plan->chunks[p->chunk_index], chunk, sizeof chunk);
+        if (n < 6)
+            fprintf(f, "%s%s %s", n ? ", " : "", sweep_schedule_name(p->schedule), chunk);
+        else if (n == 6)
+            fputs(", ...", f);
+        n++;
+    }
+    return n;
+}
+
 void maps_print_best_chunks(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
                             const struct context *ctx) {
-    fprintf(f, "\nbest chunk at each thread count:\n");
+    fprintf(f, "\nfastest chunk at each thread count (95 %% intervals; cells whose intervals "
+               "overlap the fastest's cannot be told from it):\n");
     for (size_t t = 0; t < plan->nthreads; t++) {
         const struct sweep_point *best, *worst;
         if (chunkmap_best(res, (int)plan->threads[t], &best, &worst))
             continue;
         char chunk[32];
         units_format_chunk(&plan->chunks[best->chunk_index], chunk, sizeof chunk);
-        fprintf(f, "  %3d threads%s: %s, chunk %s: %.4g ms (the slowest chunk takes %.2fx); ",
-                best->threads, best->oversubscribed ? "*" : "", sweep_schedule_name(best->schedule),
-                chunk, best->st.median * 1e3, worst->st.median / best->st.median);
+        fprintf(f, "  %3d threads%s: %s, chunk %s: %.4g ms", best->threads,
+                best->oversubscribed ? "*" : "", sweep_schedule_name(best->schedule), chunk,
+                best->st.median * 1e3);
+        if (!(best->st.ci_low > 0)) {
+            fputs(" (no interval: fewer than 6 rounds, so no cell is called slower); ", f);
+        } else {
+            fprintf(f, " (%.4g-%.4g)%s; the same within the noise: ", best->st.ci_low * 1e3,
+                    best->st.ci_high * 1e3, best->unstable ? " unstable" : "");
+            if (!print_ties(f, plan, res, best))
+                fputs("none", f);
+            if (worst->st.ci_low > best->st.ci_high)
+                fprintf(f, "; the slowest takes %.2fx; ", worst->st.median / best->st.median);
+            else
+                fputs("; no chunk is slower beyond the noise; ", f);
+        }
         describe_chunk(f, ctx, best->chunk_bytes);
         fputc('\n', f);
     }

@@ -85,6 +85,9 @@ static void csv_point(FILE *f, const struct sweep_plan *plan, const struct sweep
     csv_put_number(&r, p->ratio_ref_low, "%.4f");
     csv_put_number(&r, p->ratio_ref_high, "%.4f");
     csv_put_yes_no(&r, p->unstable);
+    csv_put_number(&r, p->ratio_best, "%.4f");
+    csv_put_number(&r, p->ratio_best_low, "%.4f");
+    csv_put_number(&r, p->ratio_best_high, "%.4f");
     csv_row_end(&r);
 }
 
@@ -139,6 +142,9 @@ static void json_point(struct json_writer *w, const struct sweep_plan *plan,
     json_number(w, "ratio_ref", p->ratio_ref);
     json_number(w, "ratio_ref_low", p->ratio_ref_low);
     json_number(w, "ratio_ref_high", p->ratio_ref_high);
+    json_number(w, "ratio_best", p->ratio_best);
+    json_number(w, "ratio_best_low", p->ratio_best_low);
+    json_number(w, "ratio_best_high", p->ratio_best_high);
     json_bool(w, "paired", p->paired);
     json_number(w, "checksum", p->checksum);
     json_number(w, "ref_checksum", p->ref_checksum);
@@ -225,6 +231,7 @@ static void json_measurement(struct json_writer *w, const struct sweep_plan *pla
         json_number(w, "steal", rd->evidence.steal);
         json_number(w, "others", rd->evidence.others);
         json_number(w, "latency_ns", rd->evidence.latency_ns);
+        json_number(w, "runnable_others", rd->evidence.runnable);
         json_string(w, "disturbed", rd->evidence.disturbed ? rd->evidence.why : NULL);
         json_array_begin(w, "order");
         for (size_t k = 0; k < rd->npoints; k++)

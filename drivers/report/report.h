@@ -58,6 +58,7 @@ struct report_knee {
     int threads, level;
     double reported_bytes, capacity_bytes, measured_bytes, ratio;
     double inside_gbytes_per_s, outside_gbytes_per_s;
+    int within_noise; /* a drop the intervals do not show: no knee */
 };
 
 /* What a JSON file holds (a sidecar or a standalone ceilings file). */
@@ -68,6 +69,9 @@ struct report_sidecar {
     struct report_knee *knees;
     size_t nknees;
     int has_knees; /* the "knees" key was present (possibly empty) */
+    /* The interleaved rounds ("measurement"): measured, and of them measured again for a
+     * disturbance; -1 when the file has none (written before the rounds). */
+    int rounds_measured, rounds_repeated;
 };
 
 enum report_kind { REPORT_POINTS, REPORT_OVERHEAD, REPORT_BREAKEVEN, REPORT_CEILINGS };
@@ -93,6 +97,10 @@ struct report_point {
     /* The median's and the speedup's 95 % intervals; NaN where the file has none (files from
      * before the rounds, or fewer than 6 samples): no finding may rest on such a point. */
     double ci_low_s, ci_high_s, speedup_low, speedup_high;
+    /* The fastest schedule and chunk of its variant, size and thread count against it: that
+     * point's time / this one's, paired by round, with its 95 % interval; NaN where the file
+     * has none. */
+    double ratio_best, ratio_best_low, ratio_best_high;
     int unstable; /* its interval never came within the precision asked */
 };
 

@@ -254,12 +254,16 @@ static void knee_table(const struct report_file *file, const char *variant, FILE
                 units_format_bytes(k->reported_bytes, a, sizeof a),
                 units_format_bytes(k->capacity_bytes, b, sizeof b),
                 k->measured_bytes > 0 ? units_format_bytes(k->measured_bytes, c, sizeof c)
+                : k->within_noise     ? "within the noise"
                                       : "not found",
                 fmt_num(k->ratio, 3, r, sizeof r),
                 fmt_num(k->inside_gbytes_per_s, 4, in, sizeof in),
                 fmt_num(k->outside_gbytes_per_s, 4, out, sizeof out));
     }
-    fputc('\n', md);
+    fputs("\"Not found\": throughput beyond the level is not 10 % lower than inside it. \"Within "
+          "the noise\": it is, but the points' 95 % intervals overlap (the inside plateau's "
+          "low ends do not clear the outside plateau's high ends), so no knee is claimed.\n\n",
+          md);
 }
 
 /* Best throughput per thread count and where, against the largest working set. */

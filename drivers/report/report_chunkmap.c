@@ -2,7 +2,7 @@
  * relative to the fastest cell at each thread count over threads x chunk bytes with the caches
  * marked, the threads x chunk table, and the cells the data cannot tell from the fastest, with
  * a cause (a cache level, the cost of handing out chunks, load balance) named only when the
- * slower cells show that pattern (report_compare: 95 % intervals apart). */
+ * slower cells show that pattern (versus_fastest: the paired ratio's 95 % interval below 1). */
 #include "format/units.h"
 #include "report/report_caches.h"
 #include "report/report_sections.h"
@@ -49,6 +49,31 @@ static const struct report_point *cell(const struct cmap *m, const char *schedul
             return p;
     }
     return NULL;
+}
+
+/* The fastest cell at a thread count, any schedule and chunk. */
+static const struct report_point *fastest_at(const struct cmap *m, int threads) {
+    const struct report_point *best = NULL;
+    for (size_t i = 0; i < m->n; i++) {
+        const struct report_point *p = &m->d->points[m->idx[i]];
+        if (p->threads == threads && p->median_s > 0 && (!best || p->median_s < best->median_s))
+            best = p;
+    }
+    return best;
+}
+
+/* p against the fastest cell at its thread count: 1 slower, 0 the measurement cannot tell
+ * them apart, 2 no interval to tell (then p counts as not slower). The test is the 95 %
+ * interval of the time ratio paired by round (ratio_best, against that same cell: its own
+ * ratio is 1), which a slow stretch of the host cancels from; files without it fall back on
+ * the medians' intervals being apart, which such a stretch widens. */
+static int versus_fastest(const struct cmap *m, const struct report_point *p) {
+    const struct report_point *w = fastest_at(m, p->threads);
+    if (!w || p == w)
+        return 0;
+    if (w->ratio_best == 1.0 && isfinite(p->ratio_best_low) && isfinite(p->ratio_best_high))
+        return p->ratio_best_high < 1.0 ? 1 : 0;
+    return report_compare(p, w);
 }
 
 static size_t thread_index(const struct cmap *m, int threads) {
@@ -168,7 +193,9 @@ static void write_row(const struct cmap *m, FILE *dat, const char *schedule, siz
                               : (n > 1 ? b * b / sqrt(b * row[n - 2]->chunk_bytes) : b * 2);
         *xlo = fmin(*xlo, lo);
         *xhi = fmax(*xhi, hi);
-        int star = row[i] == m->winner ? 1 : report_compare(row[i], m->winner) == 0 ? 2 : 0;
+        int star = row[i] == m->winner                                             ? 1
+                   : row[i]->threads == m->tstar && versus_fastest(m, row[i]) == 0 ? 2
+                                                                                   : 0;
         /* Rows are evenly spaced whatever the thread counts: y is the row number. */
         fprintf(dat, "%.6g %zu %.6g %.6g %g %g %.4f %d\n", b, rowno, lo, hi, rowno - 0.5,
                 rowno + 0.5, relative(m, row[i]), star);
@@ -282,8 +309,8 @@ static void chunk_table(const struct cmap *m, FILE *md, const char *schedule) {
     int rates = use_rates(m);
     fprintf(md,
             "Schedule %s, %s (rows: threads; columns: chunk as asked; **bold**: the fastest "
-            "of the row and the cells its 95 %% interval cannot be told from; ★: the fastest "
-            "of all at %d threads; ! unstable):\n\n| threads |",
+            "cell at that thread count, any schedule, and the cells the measurement cannot "
+            "tell from it; ★: the fastest of all at %d threads; ! unstable):\n\n| threads |",
             schedule, rates ? "million items per second" : "milliseconds per run", m->tstar);
     for (size_t c = 0; c < m->nchunks; c++) {
         fputc(' ', md);
@@ -305,7 +332,7 @@ static void chunk_table(const struct cmap *m, FILE *md, const char *schedule) {
                 continue;
             }
             double v = rates ? p->items_per_s / 1e6 : p->median_s * 1e3;
-            const char *b = p == best || report_compare(p, best) == 0 ? "**" : "";
+            const char *b = versus_fastest(m, p) != 1 ? "**" : "";
             fprintf(md, " %s%.4g%s%s%s |", b, v, b, p->unstable ? " !" : "",
                     p == m->winner ? " ★" : "");
         }
@@ -370,7 +397,7 @@ static int list_equivalent(const struct cmap *m, FILE *md) {
         int first = 1;
         for (size_t c = 0; c < m->nchunks; c++) {
             const struct report_point *p = cell(m, m->schedules.v[s], m->tstar, m->chunks[c]);
-            if (!p || p == m->winner || report_compare(p, m->winner) == 1)
+            if (!p || p == m->winner || versus_fastest(m, p) == 1)
                 continue;
             fprintf(md, "%s%s%s", first ? (count ? "; " : "") : ", ",
                     first ? m->schedules.v[s] : "", first ? " " : "");
@@ -397,8 +424,9 @@ static const char *slower_range(const struct report_point *const *row, size_t fr
     return buf;
 }
 
-/* The cause of the larger chunks' loss: the cache level the equivalent ones fit in and the
- * slower ones do not, or load balance (two chunks or fewer per thread), or none named. */
+/* The cause of the larger chunks' loss: fewer chunks than threads (a thread idles), the cache
+ * level the equivalent ones fit in and the slower ones do not, or load balance (two chunks or
+ * fewer per thread), or none named. */
 static void explain_larger(const struct cmap *m, const struct report_point *const *row, size_t n,
                            size_t last_eq, FILE *md) {
     const struct report_context *ctx = report_context_of(m->d, m->winner->file);
@@ -410,7 +438,12 @@ static void explain_larger(const struct cmap *m, const struct report_point *cons
     fprintf(md, "- Every chunk larger than %s is slower (%s): ", label(big), range);
     double per_thread =
         next->chunk_items > 0 ? ceil(next->size / next->chunk_items) / m->tstar : INFINITY;
-    if (fits && fits != spills) {
+    if (per_thread < 1.0) {
+        fprintf(md,
+                "from %s on there are fewer chunks than threads, so a thread has nothing to "
+                "do.\n",
+                label(next));
+    } else if (fits && fits != spills) {
         fprintf(md, "the chunks up to %s fit ", label(big));
         describe_share(ctx, fits, m->tstar, md);
         fprintf(md, ", the larger ones (from %s of input) do not.\n",
@@ -444,7 +477,7 @@ static void explain_pattern(const struct cmap *m, FILE *md) {
     const struct report_point *row[MAX_AXIS];
     size_t n = winner_row(m, row), first_eq = n, last_eq = 0, slower = 0;
     for (size_t i = 0; i < n; i++) {
-        if (report_compare(row[i], m->winner) != 1) { /* the same, or no interval to tell */
+        if (versus_fastest(m, row[i]) != 1) { /* the same, or no interval to tell */
             first_eq = i < first_eq ? i : first_eq;
             last_eq = i;
         } else {
@@ -461,7 +494,7 @@ static void explain_pattern(const struct cmap *m, FILE *md) {
         return;
     }
     for (size_t i = first_eq; i <= last_eq; i++)
-        if (report_compare(row[i], m->winner) == 1) {
+        if (versus_fastest(m, row[i]) == 1) {
             fprintf(md,
                     "- With schedule %s the cells slower than the fastest follow no order of "
                     "chunk size (slower ones lie between equivalent ones), so no cause is "
@@ -483,7 +516,7 @@ static void explain_schedules(const struct cmap *m, FILE *md) {
         const struct report_point *b = row_best(m, sched, m->tstar);
         if (!b)
             continue;
-        if (report_compare(b, m->winner) == 1)
+        if (versus_fastest(m, b) == 1)
             fprintf(md, "- Schedule %s's fastest at %d threads, chunk %s, is %.1f %% slower.\n",
                     sched, m->tstar, label(b), slower_pct(b, m->winner));
         else
@@ -515,9 +548,10 @@ static void explain(const struct cmap *m, FILE *md) {
     if (w->unstable)
         fprintf(md, "Its interval never came within the precision asked (unstable): what follows "
                     "rests on a wide interval.\n\n");
-    fputs("- Cells whose 95 % intervals overlap its own, which the measurement cannot tell "
-          "from it: ",
-          md);
+    fprintf(md, "- Cells the measurement cannot tell from it (%s): ",
+            w->ratio_best == 1.0 ? "the 95 % interval of their time ratio to it, paired round "
+                                   "by round, holds 1"
+                                 : "their medians' 95 % intervals overlap its own");
     if (!list_equivalent(m, md))
         fputs("none", md);
     fputs(".\n", md);

@@ -197,11 +197,18 @@ static void file_kernels(const struct report_data *d, size_t fi, FILE *md) {
     strset_free(&k);
 }
 
+static int unstable_points(const struct report_data *d, size_t file) {
+    int n = 0;
+    for (size_t i = 0; i < d->npoints; i++)
+        n += d->points[i].file == file && d->points[i].unstable;
+    return n;
+}
+
 static void write_runs(const struct report_data *d, struct report_out *o) {
     FILE *md = o->md;
-    fprintf(md, "## Runs\n\n| file | study | kernels | threads | date | revision | "
-                "core-to-core latency, start → end | placement |\n"
-                "|---|---|---|---|---|---|---|---|\n");
+    fprintf(md, "## Runs\n\n| file | study | kernels | threads | rounds (repeated) | unstable "
+                "points | date | revision | core-to-core latency, start → end | placement |\n"
+                "|---|---|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < d->nfiles; i++) {
         const struct report_file *f = &d->files[i];
         const struct report_context *c = report_context_of(d, i);
@@ -212,6 +219,11 @@ static void write_runs(const struct report_data *d, struct report_out *o) {
             fprintf(md, " | %d%s | ", f->max_threads, over_cores(f) ? " (beyond the cores)" : "");
         else
             fputs(" | – | ", md);
+        if (f->json.rounds_measured > 0)
+            fprintf(md, "%d (%d) | ", f->json.rounds_measured, f->json.rounds_repeated);
+        else
+            fputs("– | ", md);
+        fprintf(md, "%d | ", unstable_points(d, i));
         if (!c) {
             fputs("– | – | no context | – |\n", md);
             continue;
@@ -226,7 +238,11 @@ static void write_runs(const struct report_data *d, struct report_out *o) {
         else
             fputs(" | not measured | unknown |\n", md);
     }
-    fputc('\n', md);
+    fputs("\nRounds: the interleaved rounds a run measured, and in brackets how many of them it "
+          "measured again because the machine was disturbed; unstable points never reached the "
+          "precision asked, and no finding rests on them (`docs/measurement.md` in the ompsweep "
+          "sources).\n\n",
+          md);
 }
 
 void report_section_header(const struct report_data *d, struct report_out *o,

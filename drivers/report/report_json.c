@@ -101,6 +101,7 @@ static int read_knees(const json_t *root, struct report_sidecar *s) {
         kn->ratio = get_number(k, "ratio");
         kn->inside_gbytes_per_s = get_number(k, "inside_gbytes_per_s");
         kn->outside_gbytes_per_s = get_number(k, "outside_gbytes_per_s");
+        kn->within_noise = json_is_true(json_object_get(k, "within_noise"));
         if (kn->threads > 0 && kn->level > 0)
             s->nknees++;
     }
@@ -125,6 +126,9 @@ int report_json_read(const char *path, const char *name, struct report_sidecar *
     get_string(root, "study", s->study, sizeof s->study);
     read_context(root, &s->ctx);
     read_ceilings(root, name, &s->ceilings);
+    const json_t *m = json_object_get(root, "measurement");
+    s->rounds_measured = json_is_object(m) ? get_int(m, "rounds_measured") : -1;
+    s->rounds_repeated = json_is_object(m) ? get_int(m, "rounds_repeated") : -1;
     int rc = read_knees(root, s);
     json_decref(root);
     if (rc) {

@@ -105,7 +105,10 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
                         c[COL_SWEEP_MEDIAN_CI_LOW_S],
                         c[COL_SWEEP_MEDIAN_CI_HIGH_S],
                         c[COL_SWEEP_SPEEDUP_LOW],
-                        c[COL_SWEEP_SPEEDUP_HIGH]};
+                        c[COL_SWEEP_SPEEDUP_HIGH],
+                        c[COL_SWEEP_RATIO_BEST],
+                        c[COL_SWEEP_RATIO_BEST_LOW],
+                        c[COL_SWEEP_RATIO_BEST_HIGH]};
     double *const out[] = {&p.size,
                            &p.working_set_bytes,
                            &p.median_s,
@@ -122,7 +125,10 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
                            &p.ci_low_s,
                            &p.ci_high_s,
                            &p.speedup_low,
-                           &p.speedup_high};
+                           &p.speedup_high,
+                           &p.ratio_best,
+                           &p.ratio_best_low,
+                           &p.ratio_best_high};
     if (numbers(t, row, cols, out, sizeof cols / sizeof cols[0], err, errlen) ||
         yes_no(t, row, c[COL_SWEEP_OVERSUBSCRIBED], &p.oversubscribed, err, errlen) ||
         yes_no(t, row, c[COL_SWEEP_UNSTABLE], &p.unstable, err, errlen))

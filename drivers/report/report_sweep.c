@@ -50,16 +50,14 @@ static int line_alloc(struct line *l, size_t n) {
     return l->p && l->s && l->sigma && l->e && l->lo && l->hi && l->over && l->unstable ? 0 : -1;
 }
 
-/* Fits f to the points within the CPUs, weighted when every point has its noise. The 1-thread
- * point is left out: S(1) = 1 whatever f is, so it says nothing of f (and its paired interval
- * is a point, which no weight can express). */
+/* Fits f to the points within the CPUs, weighted when every point has its noise. */
 static void line_fit(struct line *l) {
     double *p = malloc(l->n * sizeof *p), *s = malloc(l->n * sizeof *s),
            *sg = malloc(l->n * sizeof *sg);
     size_t k = 0;
     int weighted = p && s && sg;
     for (size_t i = 0; p && s && sg && i < l->n; i++) {
-        if (l->over[i] || l->p[i] == 1.0)
+        if (l->over[i])
             continue;
         p[k] = l->p[i];
         s[k] = l->s[i];
@@ -78,7 +76,9 @@ static void line_fit(struct line *l) {
 /* Speedups of a series: the file's own column, else t(1)/t(p) from its 1-thread point.
  * Their 95 % interval: the file's (paired rounds), else the widest ratio of the two medians'
  * intervals. The fit's sigma is the interval's half-width / 1.96; files without intervals
- * fall back on both points' coefficients of variation. */
+ * fall back on both points' coefficients of variation, and so does the 1-thread point, whose
+ * paired interval with itself is a point (its weight changes nothing: S(1) = 1 for every f,
+ * so its residual and its derivative in f are 0). */
 static int line_build(const struct report_data *d, const size_t *m, size_t n, struct line *l) {
     const struct report_point *one = d->points[m[0]].threads == 1 ? &d->points[m[0]] : NULL;
     if (line_alloc(l, n))
@@ -99,8 +99,8 @@ static int line_build(const struct report_data *d, const size_t *m, size_t n, st
         l->s[l->n] = s;
         l->lo[l->n] = isfinite(lo) && isfinite(hi) ? lo : NAN;
         l->hi[l->n] = isfinite(lo) && isfinite(hi) ? hi : NAN;
-        l->sigma[l->n] =
-            isfinite(l->lo[l->n]) ? (hi - lo) / (2 * 1.96) : s * sqrt(pt->cv * pt->cv + cv1 * cv1);
+        l->sigma[l->n] = isfinite(l->lo[l->n]) && hi > lo ? (hi - lo) / (2 * 1.96)
+                                                          : s * sqrt(pt->cv * pt->cv + cv1 * cv1);
         l->unstable[l->n] = pt->unstable;
         l->e[l->n] = s / pt->threads;
         l->over[l->n] = pt->oversubscribed;
