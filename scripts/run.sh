@@ -9,6 +9,9 @@
 #   4. the cache map of a streaming kernel (working set from inside L1 to 4x the L3);
 #   5. OpenMP overheads (EPCC-style) and the break-even size of each main kernel;
 # and ends with `ompsweep report`, which fits the scaling models and draws the plots.
+# Every sweep is measured in interleaved rounds until its 95 % intervals reach 2 % or its time
+# for more rounds runs out (docs/measurement.md): 10 s per sweep, more for the maps, whose
+# many cells each need their rounds; about 7 minutes in all on 2 cores.
 # Results: results/<host>-<date>/ with report.md, plots/, CSV + JSON (with the context).
 # Usage: scripts/run.sh [OUTDIR]
 set -euo pipefail
@@ -59,11 +62,11 @@ step ceilings ceilings --json "$out/ceilings.json" --quiet
   step run-noise run noise --variant omp,gsl --threads "$threads" $ceil --quiet $(files run-noise)
   step run-gemm run gemm --variant omp,blas --threads "$threads" --size 1000 $ceil --quiet \
     $(files run-gemm)
-  step chunkmap-spline_expsum chunkmap spline_expsum --threads "$threads" --quiet \
+  step chunkmap-spline_expsum chunkmap spline_expsum --threads "$threads" --max-time 60 --quiet \
     $(files chunkmap-spline_expsum)
-  step chunkmap-ae_features chunkmap ae_features --threads "$threads" --quiet \
+  step chunkmap-ae_features chunkmap ae_features --threads "$threads" --max-time 40 --quiet \
     $(files chunkmap-ae_features)
-  step cachemap-stream_triad cachemap stream_triad --min-time 10ms --quiet \
+  step cachemap-stream_triad cachemap stream_triad --min-time 10ms --max-time 30 --quiet \
     $(files cachemap-stream_triad)
   step overhead overhead --quiet $(files overhead)
   step breakeven breakeven expsum,dot,stream_triad,noise,spline_expsum --quiet \

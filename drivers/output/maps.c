@@ -5,6 +5,7 @@
 #include "engine/chunkmap.h"
 #include "format/units.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -91,15 +92,24 @@ static void describe_chunk(FILE *f, const struct context *ctx, double bytes) {
     fprintf(f, "%s a chunk, larger than every cache", b);
 }
 
-/* The cells at the best's thread count whose intervals overlap the best's: the measurement
- * cannot tell them from it. Lists up to 6 as "schedule chunk"; returns how many there are. */
+/* Whether p is slower than the fastest point of its thread count, best: the 95 % interval of
+ * their time ratio paired by round (ratio_best) lies below 1; without pairs, the medians'
+ * intervals are apart. */
+static int slower_than(const struct sweep_point *p, const struct sweep_point *best) {
+    if (p->paired && isfinite(p->ratio_best_high))
+        return p->ratio_best_high < 1.0;
+    return p->st.ci_low > best->st.ci_high;
+}
+
+/* The cells at the best's thread count that the measurement cannot tell from it. Lists up to
+ * 6 as "schedule chunk"; returns how many there are. */
 static int print_ties(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
                       const struct sweep_point *best) {
     int n = 0;
     for (size_t i = 0; i < res->npoints; i++) {
         const struct sweep_point *p = &res->points[i];
         if (p == best || p->threads != best->threads || p->chunk_index < 0 ||
-            p->st.ci_low > best->st.ci_high)
+            p->variant != best->variant || slower_than(p, best))
             continue;
         char chunk[32];
         units_format_chunk(&plan->chunks[p->chunk_index], chunk, sizeof chunk);
@@ -114,8 +124,9 @@ static int print_ties(FILE *f, const struct sweep_plan *plan, const struct sweep
 
 void maps_print_best_chunks(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
                             const struct context *ctx) {
-    fprintf(f, "\nfastest chunk at each thread count (95 %% intervals; cells whose intervals "
-               "overlap the fastest's cannot be told from it):\n");
+    fprintf(f, "\nfastest chunk at each thread count (a cell is slower only when the 95 %% "
+               "interval of its time ratio to the fastest, paired round by round, lies below "
+               "1):\n");
     for (size_t t = 0; t < plan->nthreads; t++) {
         const struct sweep_point *best, *worst;
         if (chunkmap_best(res, (int)plan->threads[t], &best, &worst))
@@ -132,7 +143,7 @@ void maps_print_best_chunks(FILE *f, const struct sweep_plan *plan, const struct
                     best->st.ci_high * 1e3, best->unstable ? " unstable" : "");
             if (!print_ties(f, plan, res, best))
                 fputs("none", f);
-            if (worst->st.ci_low > best->st.ci_high)
+            if (slower_than(worst, best))
                 fprintf(f, "; the slowest takes %.2fx; ", worst->st.median / best->st.median);
             else
                 fputs("; no chunk is slower beyond the noise; ", f);
