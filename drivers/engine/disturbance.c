@@ -82,7 +82,8 @@ void disturbance_mark(struct disturbance_mark *m) {
 }
 
 void disturbance_between(const struct disturbance_mark *a, const struct disturbance_mark *b,
-                         double latency_ns, double base_latency_ns, struct disturbance *d) {
+                         const struct disturbance_probes *probes, struct disturbance *d) {
+    double latency_ns = probes->latency_ns, base_latency_ns = probes->base_latency_ns;
     memset(d, 0, sizeof *d);
     d->seconds = b->wall_seconds - a->wall_seconds;
     double total = b->ticks_total - a->ticks_total;
@@ -96,6 +97,7 @@ void disturbance_between(const struct disturbance_mark *a, const struct disturba
     }
     d->latency_ns = latency_ns;
     d->runnable = b->runnable_others;
+    d->balance = probes->balance;
     double change = latency_ns / base_latency_ns;
     if (d->steal > DISTURBANCE_STEAL)
         snprintf(d->why, sizeof d->why, "host steal %.0f %%", 100.0 * d->steal);
@@ -105,5 +107,8 @@ void disturbance_between(const struct disturbance_mark *a, const struct disturba
              (change > DISTURBANCE_LATENCY || change < 1.0 / DISTURBANCE_LATENCY))
         snprintf(d->why, sizeof d->why, "core-to-core latency %.0f ns (was %.0f ns)", latency_ns,
                  base_latency_ns);
+    else if (d->balance < DISTURBANCE_BALANCE)
+        snprintf(d->why, sizeof d->why, "a CPU ran %.0f %% of the busiest one's share",
+                 100.0 * d->balance);
     d->disturbed = d->why[0] != '\0';
 }

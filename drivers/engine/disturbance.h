@@ -7,6 +7,9 @@
  *           (getrusage), so a compile or another benchmark in the background shows;
  *   latency the core-to-core latency at the end (engine/latency.h), against the one at the
  *           start of the run: a change means the host moved the virtual CPUs;
+ *   balance how evenly the CPUs ran in a short window at the end (engine/cpu_share.h): the
+ *           least CPU's share of the most's. A host that takes a vCPU away without
+ *           accounting steal time (the development VM's) shows here and nowhere else;
  *   runnable other processes' threads runnable at the end (/proc/loadavg's count of runnable
  *           threads less this process's own in state R). A snapshot, not an average: it is
  *           recorded as evidence but decides nothing (a daemon waking for a millisecond
@@ -26,6 +29,7 @@
 #define DISTURBANCE_STEAL   0.05 /* 5 % of the machine stolen by the host                    */
 #define DISTURBANCE_OTHERS  0.10 /* 10 % of the machine used by other processes              */
 #define DISTURBANCE_LATENCY 1.5  /* latency changed by more than 1.5x either way              */
+#define DISTURBANCE_BALANCE 0.75 /* a CPU ran less than 3/4 of what the busiest one did        */
 
 /* The counters at one moment. */
 struct disturbance_mark {
@@ -40,6 +44,7 @@ struct disturbance {
     double steal;      /* shares, see above; NaN where unknown                 */
     double others;     /* (clamped at 0: the counters tick at different times) */
     double latency_ns; /* at the end, NaN if not probed                        */
+    double balance;    /* at the end (cpu_share_balance), NaN if not probed    */
     double runnable;   /* other processes' runnable threads at the end; NaN     */
     int disturbed;     /* one of the thresholds above was crossed              */
     char why[96];      /* what crossed it ("host steal 12 %"), "" if nothing   */
@@ -47,9 +52,15 @@ struct disturbance {
 
 void disturbance_mark(struct disturbance_mark *m);
 
-/* The evidence of the stretch from a to b. latency_ns (NaN: not probed) is compared with
- * base_latency_ns (the run's first probe; NaN: no comparison). */
+/* What was probed at the end of a stretch; NaN where not probed. */
+struct disturbance_probes {
+    double latency_ns;      /* compared with base_latency_ns              */
+    double base_latency_ns; /* the run's first probes (NaN: no comparison) */
+    double balance;
+};
+
+/* The evidence of the stretch from a to b, with the probes taken at its end. */
 void disturbance_between(const struct disturbance_mark *a, const struct disturbance_mark *b,
-                         double latency_ns, double base_latency_ns, struct disturbance *d);
+                         const struct disturbance_probes *probes, struct disturbance *d);
 
 #endif

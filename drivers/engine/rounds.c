@@ -2,6 +2,7 @@
  * rounds.h). */
 #include "engine/rounds.h"
 
+#include "engine/cpu_share.h"
 #include "engine/latency.h"
 #include "engine/stats.h"
 #include "machine/ranks.h"
@@ -217,9 +218,11 @@ static int run_round(const struct rounds_settings *s, struct rounds_result *r,
         if (push_sample(&r->points[i], seconds, rd->index, start))
             return -1;
     }
-    double latency = probe_latency(s);
+    struct disturbance_probes probes = {probe_latency(s), r->base_latency_ns,
+                                        s->probe_latency ? cpu_share_balance(CPU_SHARE_WINDOW_S)
+                                                         : NAN};
     disturbance_mark(&b);
-    disturbance_between(&a, &b, latency, r->base_latency_ns, &rd->evidence);
+    disturbance_between(&a, &b, &probes, &rd->evidence);
     rd->evidence.disturbed = ranks_max((double)rd->evidence.disturbed) > 0.0;
     return 0;
 }

@@ -47,7 +47,8 @@ struct rounds_settings {
     /* One sample of point i: its time per run, in seconds, into *seconds; 0 or an error. */
     int (*sample)(void *ctx, size_t point, double *seconds);
     void *ctx;
-    int probe_latency; /* probe the core-to-core latency at each round's end */
+    int probe_latency; /* probe the core-to-core latency and the CPUs' balance at each
+                          round's end (engine/latency.h, engine/cpu_share.h) */
     FILE *progress;    /* a line per round; NULL: silent                      */
 };
 

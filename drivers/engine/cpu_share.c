@@ -1,0 +1,113 @@
+/* cpu_share: one pinned pthread per allowed CPU counting loop turns in a common window (see
+ * cpu_share.h). */
+#include "engine/cpu_share.h"
+
+#include "machine/affinity.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define READY_TIMEOUT_NS 200000000LL
+
+/* Each counter on its own cache line: the threads must not slow each other down. */
+struct share_slot {
+    _Alignas(64) long long turns;
+    int cpu, failed;
+    struct share_run *run;
+};
+
+struct share_run {
+    _Alignas(64) atomic_int ready;
+    _Alignas(64) atomic_int go; /* 1: start counting; -1: give up */
+    long long deadline_ns;      /* written before go is set */
+};
+
+static long long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int pin_self(int cpu) {
+    cpu_set_t *set = CPU_ALLOC(cpu + 1);
+    size_t size = CPU_ALLOC_SIZE(cpu + 1);
+    if (!set)
+        return -1;
+    CPU_ZERO_S(size, set);
+    CPU_SET_S(cpu, size, set);
+    int rc = pthread_setaffinity_np(pthread_self(), size, set);
+    CPU_FREE(set);
+    return rc == 0 ? 0 : -1;
+}
+
+static void *share_thread(void *arg) {
+    struct share_slot *slot = arg;
+    struct share_run *run = slot->run;
+    slot->failed = pin_self(slot->cpu) != 0;
+    atomic_fetch_add(&run->ready, 1);
+    int go;
+    while ((go = atomic_load_explicit(&run->go, memory_order_acquire)) == 0)
+        ;
+    if (go < 0 || slot->failed)
+        return NULL;
+    long long turns = 0, deadline = run->deadline_ns;
+    while (now_ns() < deadline)
+        turns++;
+    slot->turns = turns;
+    return NULL;
+}
+
+/* Starts one thread per CPU; returns how many started. */
+static int start_threads(struct share_slot *slots, pthread_t *tids, const int *cpus, int n,
+                         struct share_run *run) {
+    int started = 0;
+    for (int i = 0; i < n; i++) {
+        slots[i] = (struct share_slot){.cpu = cpus[i], .run = run};
+        if (pthread_create(&tids[i], NULL, share_thread, &slots[i]) != 0)
+            break;
+        started++;
+    }
+    return started;
+}
+
+double cpu_share_balance(double seconds) {
+    int cpus[CPU_SHARE_MAX_CPUS];
+    int n = affinity_allowed_cpus(cpus, CPU_SHARE_MAX_CPUS);
+    if (n < 2 || !(seconds > 0))
+        return NAN;
+    if (n > CPU_SHARE_MAX_CPUS)
+        n = CPU_SHARE_MAX_CPUS;
+    /* aligned_alloc: the slots' alignment (a cache line each) is beyond what malloc promises */
+    struct share_slot *slots = aligned_alloc(64, (size_t)n * sizeof *slots);
+    pthread_t *tids = calloc((size_t)n, sizeof *tids);
+    struct share_run *run = aligned_alloc(64, sizeof *run);
+    double result = NAN;
+    if (slots && tids && run) {
+        atomic_init(&run->ready, 0);
+        atomic_init(&run->go, 0);
+        int started = start_threads(slots, tids, cpus, n, run);
+        long long give_up = now_ns() + READY_TIMEOUT_NS;
+        while (atomic_load(&run->ready) < started && now_ns() < give_up)
+            sched_yield();
+        int all = started == n && atomic_load(&run->ready) == n;
+        run->deadline_ns = now_ns() + (long long)(seconds * 1e9);
+        atomic_store_explicit(&run->go, all ? 1 : -1, memory_order_release);
+        long long least = -1, most = 0;
+        for (int i = 0; i < started; i++) {
+            pthread_join(tids[i], NULL);
+            all &= !slots[i].failed;
+            least = least < 0 || slots[i].turns < least ? slots[i].turns : least;
+            most = slots[i].turns > most ? slots[i].turns : most;
+        }
+        if (all && most > 0)
+            result = (double)least / (double)most;
+    }
+    free(slots);
+    free(tids);
+    free(run);
+    return result;
+}

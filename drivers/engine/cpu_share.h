@@ -1,0 +1,31 @@
+/* cpu_share: whether every allowed CPU is really running, seen from inside the machine.
+ *
+ * On a VM whose host hands a vCPU to someone else for a while, the guest's clocks keep running
+ * and, where the host does not account steal time, nothing in /proc says so; a parallel region
+ * then waits for the thread on that vCPU, and a 2-thread point runs at 1-thread speed for as
+ * long as it lasts (seconds, on the development VM). The probe pins one pthread to each allowed
+ * CPU (not OpenMP threads: the pool and its pinning stay untouched), releases them together and
+ * lets each count the turns of a loop that reads the monotonic clock until a common deadline.
+ * A CPU taken away for part of the window (by the host or by another process) counts fewer
+ * turns. The result is the least count over the largest: 1 when every CPU ran the whole
+ * window, 0.5 when one ran half of it.
+ *
+ * Units: seconds in, a fraction out. Errors: NaN with fewer than two allowed CPUs, when a
+ * thread cannot be created or pinned, or when the threads are not all ready within 200 ms.
+ * Thread-safety: reentrant, but it occupies every allowed CPU for the window: call it between
+ * measurements, never during one.
+ */
+#ifndef OMPSWEEP_CPU_SHARE_H
+#define OMPSWEEP_CPU_SHARE_H
+
+/* At most this many CPUs are probed (the first ones allowed). */
+#define CPU_SHARE_MAX_CPUS 256
+
+/* The probe's window: long enough that a vCPU taken away for a host time slice shows, short
+ * enough to run at the end of every round. */
+#define CPU_SHARE_WINDOW_S 0.005
+
+/* The least CPU's turns over the most's, for a window of `seconds`; NaN as above. */
+double cpu_share_balance(double seconds);
+
+#endif
