@@ -10,15 +10,15 @@ set arrow from 49152, graph 0 to 49152, graph 1 nohead dt 2 lw 1.5 lc rgb '#0072
 set label 'L1 48 KiB, 1 thr' at 49152, graph 0.98 right rotate by 90 offset -0.9, 0 tc rgb '#0072B2' font ',9'
 set arrow from 98304, graph 0 to 98304, graph 1 nohead dt 2 lw 1.5 lc rgb '#D55E00'
 set label 'L1 96 KiB, 2 thr' at 98304, graph 0.98 right rotate by 90 offset -0.9, 0 tc rgb '#D55E00' font ',9'
-set arrow from 2097152, graph 0 to 2097152, graph 1 nohead dt 2 lw 1.5 lc rgb '#0072B2'
-set label 'L2 2 MiB, 1 thr' at 2097152, graph 0.98 right rotate by 90 offset -0.9, 0 tc rgb '#0072B2' font ',9'
-set arrow from 4194304, graph 0 to 4194304, graph 1 nohead dt 2 lw 1.5 lc rgb '#D55E00'
-set label 'L2 4 MiB, 2 thr' at 4194304, graph 0.98 right rotate by 90 offset -0.9, 0 tc rgb '#D55E00' font ',9'
-set arrow from 503316480, graph 0 to 503316480, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'
-set label 'L3 480 MiB' at 503316480, graph 0.98 right rotate by 90 offset -0.9, 0 tc rgb '#555555' font ',9'
+set arrow from 1048576, graph 0 to 1048576, graph 1 nohead dt 2 lw 1.5 lc rgb '#0072B2'
+set label 'L2 1 MiB, 1 thr' at 1048576, graph 0.98 right rotate by 90 offset -0.9, 0 tc rgb '#0072B2' font ',9'
+set arrow from 2097152, graph 0 to 2097152, graph 1 nohead dt 2 lw 1.5 lc rgb '#D55E00'
+set label 'L2 2 MiB, 2 thr' at 2097152, graph 0.98 right rotate by 90 offset -0.9, 0 tc rgb '#D55E00' font ',9'
+set arrow from 33554432, graph 0 to 33554432, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'
+set label 'L3 32 MiB' at 33554432, graph 0.98 right rotate by 90 offset -0.9, 0 tc rgb '#555555' font ',9'
 set logscale x 2
-set xrange [5120:1932735283.1999998]
-set xtics ('4 KiB' 4096, '16 KiB' 16384, '64 KiB' 65536, '256 KiB' 262144, '1 MiB' 1048576, '4 MiB' 4194304, '16 MiB' 16777216, '64 MiB' 67108864, '256 MiB' 268435456, '1 GiB' 1073741824)
+set xrange [5120:304386739.19999999]
+set xtics ('4 KiB' 4096, '16 KiB' 16384, '64 KiB' 65536, '256 KiB' 262144, '1 MiB' 1048576, '4 MiB' 4194304, '16 MiB' 16777216, '64 MiB' 67108864, '256 MiB' 268435456)
 set xlabel 'working set (bytes, log scale)'
 set ylabel 'throughput (GB/s, 10⁹ bytes per second)'
 set yrange [0:*]

@@ -9,10 +9,12 @@ set title 'spline_expsum omp_points, schedule static, size 1M: speed relative to
 set tmargin 5
 set arrow from 49152, graph 0 to 49152, graph 1 nohead front lw 2 dt 2 lc rgb '#d62728'
 set label 'L1d 48 KiB per core' at 49152, graph 1 offset 0, 0.8 center front tc rgb '#d62728'
-set arrow from 2097152, graph 0 to 2097152, graph 1 nohead front lw 2 dt 2 lc rgb '#d62728'
-set label 'L2 2 MiB per core' at 2097152, graph 1 offset 0, 0.8 center front tc rgb '#d62728'
+set arrow from 1048576, graph 0 to 1048576, graph 1 nohead front lw 2 dt 2 lc rgb '#d62728'
+set label 'L2 1 MiB per core' at 1048576, graph 1 offset 0, 0.8 center front tc rgb '#d62728'
+set arrow from 33554432, graph 0 to 33554432, graph 1 nohead front lw 2 dt 2 lc rgb '#d62728'
+set label 'L3 32 MiB shared' at 33554432, graph 1 offset 0, 0.8 center front tc rgb '#d62728'
 set logscale x 2
-set xrange [517.50657254915984:33941125.496954277]
+set xrange [517.50657254915984:50331648]
 set xtics ('1 KiB' 1024, '4 KiB' 4096, '16 KiB' 16384, '64 KiB' 65536, '256 KiB' 262144, '1 MiB' 1048576, '4 MiB' 4194304, '16 MiB' 16777216, '64 MiB' 67108864)
 set yrange [-0.5:2.5]
 set ytics ('1' 0, '2' 1, '4*' 2)
@@ -24,8 +26,8 @@ set palette defined (0 '#440154', 0.5 '#21908d', 1 '#fde725')
 set style fill solid 1.0 noborder
 unset key
 plot 'chunkmap-spline_expsum-omp_points-static-1M.dat' index 0 using 1:2:3:4:5:6:7 with boxxyerror lc palette, \
-  'chunkmap-spline_expsum-omp_points-static-1M.dat' index 0 using 1:2:($7 < 0.75 ? sprintf($8 > 0 ? '%.2f ★ best' : '%.2f', $7) : '') with labels tc rgb 'white', \
-  'chunkmap-spline_expsum-omp_points-static-1M.dat' index 0 using 1:2:($7 >= 0.75 ? sprintf($8 > 0 ? '%.2f ★ best' : '%.2f', $7) : '') with labels tc rgb 'black'
+  'chunkmap-spline_expsum-omp_points-static-1M.dat' index 0 using 1:2:($7 < 0.75 ? sprintf($8 == 1 ? '%.2f ★ fastest' : $8 == 2 ? '%.2f ≈' : '%.2f', $7) : '') with labels tc rgb 'white', \
+  'chunkmap-spline_expsum-omp_points-static-1M.dat' index 0 using 1:2:($7 >= 0.75 ? sprintf($8 == 1 ? '%.2f ★ fastest' : $8 == 2 ? '%.2f ≈' : '%.2f', $7) : '') with labels tc rgb 'black'
 set terminal pngcairo size 960,600 noenhanced font 'sans,11'
 set output png_out
 replot

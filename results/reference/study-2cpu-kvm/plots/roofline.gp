@@ -8,18 +8,18 @@ set output svg_out
 set title 'roofline: each kernel''s best point against the measured ceilings'
 set logscale xy 10
 set xrange [0.0208325:999.96]
-set yrange [0.671403:662.634]
+set yrange [0.884543:754.739]
 set xlabel 'arithmetic intensity (flop per byte of memory traffic, log scale)'
 set ylabel 'GFLOP/s (log scale)'
 set grid
 set key bottom right box opaque
 set samples 400
-peak = 220.87789645409359
-triad = 43.373042193631868
-read = 32.749385760708115
+peak = 251.57951315101539
+triad = 61.720554183144095
+read = 55.445658947948232
 set label sprintf('peak %.4g GFLOP/s', peak) at graph 0.02, first peak offset 0, 0.7
-plot (triad * x < peak ? triad * x : peak) lw 2 lc rgb '#0072B2' title 'STREAM triad 43.37 GB/s', \
-  (read * x < peak ? read * x : peak) lw 2 dt 2 lc rgb '#009E73' title 'read 32.75 GB/s', \
+plot (triad * x < peak ? triad * x : peak) lw 2 lc rgb '#0072B2' title 'STREAM triad 61.72 GB/s', \
+  (read * x < peak ? read * x : peak) lw 2 dt 2 lc rgb '#009E73' title 'read 55.45 GB/s', \
   'roofline.dat' index 0 using 1:2 with points pt 7 ps 1.3 lc rgb '#D55E00' title 'kernels (best point)', \
   'roofline.dat' index 0 using 1:2:3 with labels left offset 0.8, 0.4 font ',9' notitle
 set terminal pngcairo size 960,600 noenhanced font 'sans,11'

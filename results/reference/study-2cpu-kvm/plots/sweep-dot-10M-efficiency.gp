@@ -14,14 +14,14 @@ set arrow from 2, graph 0 to 2, graph 1 nohead dt 3 lc rgb 'gray40'
 set label 'cores' at 2, graph 0.96 right offset -0.5, 0 tc rgb 'gray40'
 set key bottom left box opaque
 set ylabel 'parallel efficiency = speedup / threads'
-set yrange [0:1.47235]
+set yrange [0:1.15]
 plot 1 title 'ideal: efficiency 1' dt 2 lc rgb 'black', \
-  'sweep-dot-10M-efficiency.dat' index 0 using 1:($6 == 0 ? $4 : NaN):5 with yerrorbars pt 7 lc rgb '#0072B2' title 'omp', \
-  'sweep-dot-10M-efficiency.dat' index 0 using 1:($6 == 1 ? $4 : NaN) with points pt 6 ps 1.5 lc rgb '#0072B2' notitle, \
-  'sweep-dot-10M-efficiency.dat' index 1 using 1:3 with lines lw 2 lc rgb '#0072B2' title 'Amdahl fit: f = 0.0000 (at its bound)', \
-  'sweep-dot-10M-efficiency.dat' index 2 using 1:($6 == 0 ? $4 : NaN):5 with yerrorbars pt 7 lc rgb '#D55E00' title 'blas', \
-  'sweep-dot-10M-efficiency.dat' index 2 using 1:($6 == 1 ? $4 : NaN) with points pt 6 ps 1.5 lc rgb '#D55E00' notitle, \
-  'sweep-dot-10M-efficiency.dat' index 3 using 1:3 with lines lw 2 lc rgb '#D55E00' title 'Amdahl fit: f = 0.0000 (at its bound)', \
+  'sweep-dot-10M-efficiency.dat' index 0 using 1:($8 == 0 ? $5 : NaN):6:7 with yerrorbars pt 7 lc rgb '#0072B2' title 'omp', \
+  'sweep-dot-10M-efficiency.dat' index 0 using 1:($8 == 1 ? $5 : NaN) with points pt 6 ps 1.5 lc rgb '#0072B2' notitle, \
+  'sweep-dot-10M-efficiency.dat' index 1 using 1:3 with lines lw 2 lc rgb '#0072B2' title 'Amdahl fit: f = 0.5772 ± 0.021', \
+  'sweep-dot-10M-efficiency.dat' index 2 using 1:($8 == 0 ? $5 : NaN):6:7 with yerrorbars pt 7 lc rgb '#D55E00' title 'blas', \
+  'sweep-dot-10M-efficiency.dat' index 2 using 1:($8 == 1 ? $5 : NaN) with points pt 6 ps 1.5 lc rgb '#D55E00' notitle, \
+  'sweep-dot-10M-efficiency.dat' index 3 using 1:3 with lines lw 2 lc rgb '#D55E00' title 'Amdahl fit: f = 0.6029 ± 0.035', \
   NaN with points pt 6 ps 1.5 lc rgb 'black' title 'open: more threads than CPUs (not fitted)'
 set terminal pngcairo size 960,600 noenhanced font 'sans,11'
 set output png_out

@@ -16,9 +16,9 @@ set key top left box opaque
 set ylabel 'speedup = time at 1 thread / time at p threads'
 set yrange [0:*]
 plot x title 'ideal: speedup = threads' dt 2 lc rgb 'black', \
-  'sweep-expsum-10M-speedup.dat' index 0 using 1:($6 == 0 ? $2 : NaN):3 with yerrorbars pt 7 lc rgb '#0072B2' title 'omp', \
-  'sweep-expsum-10M-speedup.dat' index 0 using 1:($6 == 1 ? $2 : NaN) with points pt 6 ps 1.5 lc rgb '#0072B2' notitle, \
-  'sweep-expsum-10M-speedup.dat' index 1 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'Amdahl fit: f = 0.0000 (at its bound)', \
+  'sweep-expsum-10M-speedup.dat' index 0 using 1:($8 == 0 ? $2 : NaN):3:4 with yerrorbars pt 7 lc rgb '#0072B2' title 'omp', \
+  'sweep-expsum-10M-speedup.dat' index 0 using 1:($8 == 1 ? $2 : NaN) with points pt 6 ps 1.5 lc rgb '#0072B2' notitle, \
+  'sweep-expsum-10M-speedup.dat' index 1 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'Amdahl fit: f = 0.2906 ± 0.11', \
   NaN with points pt 6 ps 1.5 lc rgb 'black' title 'open: more threads than CPUs (not fitted)'
 set terminal pngcairo size 960,600 noenhanced font 'sans,11'
 set output png_out

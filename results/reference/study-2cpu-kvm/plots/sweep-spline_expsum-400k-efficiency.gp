@@ -16,12 +16,12 @@ set key bottom left box opaque
 set ylabel 'parallel efficiency = speedup / threads'
 set yrange [0:1.15]
 plot 1 title 'ideal: efficiency 1' dt 2 lc rgb 'black', \
-  'sweep-spline_expsum-400k-efficiency.dat' index 0 using 1:($6 == 0 ? $4 : NaN):5 with yerrorbars pt 7 lc rgb '#0072B2' title 'omp_splines', \
-  'sweep-spline_expsum-400k-efficiency.dat' index 0 using 1:($6 == 1 ? $4 : NaN) with points pt 6 ps 1.5 lc rgb '#0072B2' notitle, \
-  'sweep-spline_expsum-400k-efficiency.dat' index 1 using 1:3 with lines lw 2 lc rgb '#0072B2' title 'Amdahl fit: f = 0.0082 ± 0.027', \
-  'sweep-spline_expsum-400k-efficiency.dat' index 2 using 1:($6 == 0 ? $4 : NaN):5 with yerrorbars pt 7 lc rgb '#D55E00' title 'omp_points', \
-  'sweep-spline_expsum-400k-efficiency.dat' index 2 using 1:($6 == 1 ? $4 : NaN) with points pt 6 ps 1.5 lc rgb '#D55E00' notitle, \
-  'sweep-spline_expsum-400k-efficiency.dat' index 3 using 1:3 with lines lw 2 lc rgb '#D55E00' title 'Amdahl fit: f = 0.0915 ± 0.041', \
+  'sweep-spline_expsum-400k-efficiency.dat' index 0 using 1:($8 == 0 ? $5 : NaN):6:7 with yerrorbars pt 7 lc rgb '#0072B2' title 'omp_splines', \
+  'sweep-spline_expsum-400k-efficiency.dat' index 0 using 1:($8 == 1 ? $5 : NaN) with points pt 6 ps 1.5 lc rgb '#0072B2' notitle, \
+  'sweep-spline_expsum-400k-efficiency.dat' index 1 using 1:3 with lines lw 2 lc rgb '#0072B2' title 'Amdahl fit: f = 0.0293 ± 0.023', \
+  'sweep-spline_expsum-400k-efficiency.dat' index 2 using 1:($8 == 0 ? $5 : NaN):6:7 with yerrorbars pt 7 lc rgb '#D55E00' title 'omp_points', \
+  'sweep-spline_expsum-400k-efficiency.dat' index 2 using 1:($8 == 1 ? $5 : NaN) with points pt 6 ps 1.5 lc rgb '#D55E00' notitle, \
+  'sweep-spline_expsum-400k-efficiency.dat' index 3 using 1:3 with lines lw 2 lc rgb '#D55E00' title 'Amdahl fit: f = 0.0200 ± 0.057', \
   NaN with points pt 6 ps 1.5 lc rgb 'black' title 'open: more threads than CPUs (not fitted)'
 set terminal pngcairo size 960,600 noenhanced font 'sans,11'
 set output png_out
