@@ -132,10 +132,10 @@ int sweep_plan_build(const char *command, const struct kernel *k, const struct r
     plan->min_time = a->common.min_time;
     plan->precision = a->precision;
     plan->max_time = a->max_time;
-    /* A window of disturbed rounds (a vCPU taken away for seconds: the development VM's usual
-     * disturbance) can last many rounds; beyond the first `samples` rounds a repeat only
-     * costs the extra rounds' time (max_time). */
-    plan->max_repeats = 3 * a->common.samples;
+    /* A disturbed round is measured again `samples` times in any case, and beyond that while
+     * the repeats have taken less than max_time: a window of disturbed rounds (a vCPU taken
+     * away for seconds, the development VM's usual disturbance) can last many short rounds. */
+    plan->max_repeats = a->common.samples;
     plan->seed = (unsigned long long)a->common.seed;
     plan->cpus = cpus;
     plan->progress = a->common.quiet ? NULL : stderr;

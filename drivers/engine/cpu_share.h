@@ -13,7 +13,8 @@
  * Units: seconds in, a fraction out. Errors: NaN with fewer than two allowed CPUs, when a
  * thread cannot be created or pinned, or when the threads are not all ready within 200 ms.
  * Thread-safety: reentrant, but it occupies every allowed CPU for the window: call it between
- * measurements, never during one.
+ * measurements, never during one, and from one process at a time (the rounds leave it out when
+ * MPI ranks may share the node).
  */
 #ifndef OMPSWEEP_CPU_SHARE_H
 #define OMPSWEEP_CPU_SHARE_H

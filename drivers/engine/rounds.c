@@ -218,9 +218,11 @@ static int run_round(const struct rounds_settings *s, struct rounds_result *r,
         if (push_sample(&r->points[i], seconds, rd->index, start))
             return -1;
     }
+    /* Across ranks the balance probes of processes sharing a node would compete with each
+     * other and always read unbalanced: the probe is for one process. */
+    int balance = s->probe_latency && ranks_count() == 1;
     struct disturbance_probes probes = {probe_latency(s), r->base_latency_ns,
-                                        s->probe_latency ? cpu_share_balance(CPU_SHARE_WINDOW_S)
-                                                         : NAN};
+                                        balance ? cpu_share_balance(CPU_SHARE_WINDOW_S) : NAN};
     disturbance_mark(&b);
     disturbance_between(&a, &b, &probes, &rd->evidence);
     rd->evidence.disturbed = ranks_max((double)rd->evidence.disturbed) > 0.0;
@@ -240,6 +242,7 @@ int rounds_run(const struct rounds_settings *s, struct rounds_result *r, char *e
     double t0 = now(), extra_start = NAN;
     r->base_latency_ns = base_latency(s);
     int kept_rounds = 0;
+    double repeated_seconds = 0.0; /* the rounds measured again took this long */
     while (!rc) {
         free(scratch); /* room for every sample a point has so far */
         scratch = malloc((r->nrounds + 1) * sizeof *scratch);
@@ -263,8 +266,11 @@ int rounds_run(const struct rounds_settings *s, struct rounds_result *r, char *e
         struct rounds_round *rd = new_round(r, &cap);
         if (!rd || (rc = run_round(s, r, rd, active, na, t0, err, errlen)) != 0)
             break;
-        rd->kept = !rd->evidence.disturbed || (int)r->repeated >= s->max_repeats;
+        rd->kept =
+            !rd->evidence.disturbed || ((int)r->repeated >= s->max_repeats &&
+                                        (s->precision <= 0.0 || repeated_seconds >= s->max_time));
         r->repeated += !rd->kept;
+        repeated_seconds += rd->kept ? 0.0 : rd->evidence.seconds;
         kept_rounds += rd->kept;
         progress(s, rd);
     }

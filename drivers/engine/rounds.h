@@ -13,8 +13,9 @@
  * ratios are taken against), until all are settled or the extra rounds have used max_time
  * seconds (or max_rounds rounds are measured); a point still unsettled then is unstable.
  * Every round's disturbance evidence is recorded (engine/disturbance.h); a disturbed round is
- * not kept (its samples stay in the record, marked) and is measured again, up to max_repeats
- * times in all.
+ * not kept (its samples stay in the record, marked) and is measured again: max_repeats times
+ * in any case, and beyond that, with a precision asked, while the rounds measured again have
+ * taken less than max_time seconds; after that disturbed rounds are kept.
  * Across MPI ranks (machine/ranks.h) every decision is taken on values that all ranks share
  * (the slowest rank's times, the largest elapsed time, a disturbance on any rank), so every
  * rank visits the same points in the same order: the sample function may be collective.
@@ -39,7 +40,8 @@ struct rounds_settings {
     int min_rounds;   /* rounds kept that every point gets, >= 1                       */
     double precision; /* relative half-width of the interval to reach; 0: none         */
     double max_time;  /* seconds the rounds beyond the first min_rounds may take       */
-    int max_repeats;  /* disturbed rounds measured again, at most; 0: keep them all     */
+    int max_repeats;  /* disturbed rounds measured again in any case; beyond them, with a
+                         precision, while the repeats have taken less than max_time      */
     int max_rounds;   /* rounds measured at most, repeats included; 0: no cap          */
     uint64_t seed;    /* of the orders                                                 */
     /* partners[i]: the points point i's ratios are taken against (ROUNDS_NONE: none) */
