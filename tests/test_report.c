@@ -428,6 +428,18 @@ static int check_links(const char *dir, const char *md, const char *ext) {
     return n;
 }
 
+/* The report of dir without gnuplot (exit 1 for the plots left undrawn, and for nothing else:
+ * a leak would show as 23); its report.md. */
+static const char *report_without_plots(const char *dir) {
+    static char out[1 << 16];
+    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    const char *md = read_all(path);
+    cr_assert_not_null(md, "%s", out);
+    return md;
+}
+
 /* ---- the report on good input ------------------------------------------------------------ */
 
 Test(report, every_section_from_synthetic_results, .timeout = 60) {
@@ -496,13 +508,7 @@ Test(report, every_section_from_synthetic_results, .timeout = 60) {
 static void check_chunk_map(double paired) {
     char *dir = make_dir();
     make_chunkmap(dir, 0.01, paired);
-    static char out[1 << 16];
-    /* Exit 1 for the plots left undrawn, and for nothing else (a leak would show as 23). */
-    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
-    char path[512];
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    const char *md = read_all(path);
-    cr_assert_not_null(md, "%s", out);
+    const char *md = report_without_plots(dir);
     /* The model's best: the largest chunk within the L2, dynamic, at all 8 threads. */
     cr_expect(strstr(md, "**Fastest at 8 threads: schedule dynamic, chunk 1M (1 MiB of input per "
                          "chunk)"),
@@ -553,12 +559,7 @@ Test(report, chunk_map_from_the_medians_intervals_alone, .timeout = 60) {
 Test(report, chunk_map_without_intervals_draws_no_conclusion, .timeout = 60) {
     char *dir = make_dir();
     make_chunkmap(dir, 0, 0);
-    static char out[1 << 16];
-    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
-    char path[512];
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    const char *md = read_all(path);
-    cr_assert_not_null(md, "%s", out);
+    const char *md = report_without_plots(dir);
     cr_expect(strstr(md, "**Fastest at 8 threads: schedule dynamic, chunk 1M"), "%s", md);
     cr_expect(strstr(md, "no cell is called faster or slower than another"), "%s", md);
     cr_expect_null(strstr(md, "slower ("), "%s", md);
@@ -572,12 +573,7 @@ Test(report, cache_map_knees_and_their_absence, .timeout = 60) {
     char *dir = make_dir();
     make_cachemap(dir, "a_knees", 1);
     make_cachemap(dir, "b_old", 0);
-    static char out[1 << 16];
-    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
-    char path[512];
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    const char *md = read_all(path);
-    cr_assert_not_null(md, "%s", out);
+    const char *md = report_without_plots(dir);
     cr_expect(strstr(md, "| 2 | L2 | 1 MiB | 2 MiB | 1.8 MiB | 0.9 | 100 | 40 |"), "%s", md);
     cr_expect(strstr(md, "| 1 | L3 | 32 MiB | 32 MiB | within the noise | – | 20 | 17 |"), "%s",
               md);
@@ -629,12 +625,7 @@ Test(report, absent_data_leaves_its_section_out, .timeout = 60) {
         point_row(f, &x);
     }
     fclose(f);
-    static char out[1 << 16];
-    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
-    char path[512];
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    const char *md = read_all(path);
-    cr_assert_not_null(md, "%s", out);
+    const char *md = report_without_plots(dir);
     cr_expect(strstr(md, "## Thread sweeps"));
     cr_expect(strstr(md, "the machine is unknown"), "no context without a sidecar");
     static const char *const absent[] = {"## Weak scaling", "## Chunk maps", "## Cache maps",
@@ -655,12 +646,7 @@ Test(report, job_array_tasks_merge_into_one_sweep, .timeout = 60) {
         snprintf(sub, sizeof sub, "task%d", i);
         make_task(dir, sub, "node01", "Synthetic CPU", task_threads[i]);
     }
-    static char out[1 << 16];
-    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
-    char path[512];
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    const char *md = read_all(path);
-    cr_assert_not_null(md, "%s", out);
+    const char *md = report_without_plots(dir);
     /* Four files, one sweep: speedups against the 1-thread task, f recovered from all four. */
     const char *sweep = "### synth, size 1M";
     cr_expect_float_eq(cell_after(md, sweep, "| omp | schedule static, chunk default", 1), true_f,
@@ -721,12 +707,7 @@ Test(report, speedups_are_judged_by_their_intervals, .timeout = 60) {
             point_row(f, &x);
         }
     fclose(f);
-    static char out[1 << 16];
-    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
-    char path[512];
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    const char *md = read_all(path);
-    cr_assert_not_null(md, "%s", out);
+    const char *md = report_without_plots(dir);
     cr_expect(strstr(md, "- a at 2 threads: 1.6× (95 % interval 1.58–1.62) faster than at 1 "
                          "thread, 80 % of the ideal 2×."),
               "%s", md);
@@ -763,12 +744,7 @@ Test(report, mpi_ranks_make_series_of_their_own, .timeout = 60) {
             point_row_ranks(f, &x, ranks);
         }
     fclose(f);
-    static char out[1 << 16];
-    cr_expect_eq(run_report("OMPSWEEP_GNUPLOT=/nonexistent", dir, out, sizeof out), 1, "%s", out);
-    char path[512];
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    const char *md = read_all(path);
-    cr_assert_not_null(md, "%s", out);
+    const char *md = report_without_plots(dir);
     const char *sweep = "### synth, size 1M";
     cr_expect_float_eq(cell_after(md, sweep, "| omp | schedule static", 1), true_f, 2e-4, "%s", md);
     cr_expect_float_eq(cell_after(md, sweep, "| omp (2 ranks) | schedule static", 1), true_f2, 2e-4,

@@ -51,6 +51,25 @@ static const struct report_point *cell(const struct cmap *m, const char *schedul
     return NULL;
 }
 
+/* The cells of a schedule at a thread count that have a size in bytes, ascending; returns how
+ * many (at most MAX_AXIS, one per chunk asked). */
+static size_t sized_row(const struct cmap *m, const char *schedule, int threads,
+                        const struct report_point **row) {
+    size_t n = 0;
+    for (size_t c = 0; c < m->nchunks; c++) {
+        const struct report_point *p = cell(m, schedule, threads, m->chunks[c]);
+        if (p && p->chunk_bytes > 0)
+            row[n++] = p;
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && row[j - 1]->chunk_bytes > row[j]->chunk_bytes; j--) {
+            const struct report_point *t = row[j];
+            row[j] = row[j - 1];
+            row[j - 1] = t;
+        }
+    return n;
+}
+
 /* The fastest cell at a thread count, any schedule and chunk. */
 static const struct report_point *fastest_at(const struct cmap *m, int threads) {
     const struct report_point *best = NULL;
@@ -162,20 +181,8 @@ static void cmap_analyse(struct cmap *m) {
  * neighbours, so every row covers its own chunks whatever "all" means at that thread count. */
 static void write_row(const struct cmap *m, FILE *dat, const char *schedule, size_t rowno,
                       double *xlo, double *xhi) {
-    int threads = m->threads[rowno];
     const struct report_point *row[MAX_AXIS];
-    size_t n = 0;
-    for (size_t c = 0; c < m->nchunks; c++) {
-        const struct report_point *p = cell(m, schedule, threads, m->chunks[c]);
-        if (p && p->chunk_bytes > 0)
-            row[n++] = p;
-    }
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && row[j - 1]->chunk_bytes > row[j]->chunk_bytes; j--) {
-            const struct report_point *t = row[j];
-            row[j] = row[j - 1];
-            row[j - 1] = t;
-        }
+    size_t n = sized_row(m, schedule, m->threads[rowno], row);
     /* Two chunks asked that round to the same bytes are one cell: the first is drawn, or the
      * best of the map if it is one of them. */
     size_t k = 0;
@@ -375,19 +382,7 @@ static const char *label(const struct report_point *p) {
 
 /* The winner's schedule at tstar: its cells with a size in bytes, ascending. */
 static size_t winner_row(const struct cmap *m, const struct report_point **row) {
-    size_t n = 0;
-    for (size_t c = 0; c < m->nchunks; c++) {
-        const struct report_point *p = cell(m, m->winner->schedule, m->tstar, m->chunks[c]);
-        if (p && p->chunk_bytes > 0)
-            row[n++] = p;
-    }
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && row[j - 1]->chunk_bytes > row[j]->chunk_bytes; j--) {
-            const struct report_point *t = row[j];
-            row[j] = row[j - 1];
-            row[j - 1] = t;
-        }
-    return n;
+    return sized_row(m, m->winner->schedule, m->tstar, row);
 }
 
 /* The cells of the map at tstar that cannot be told from the winner, listed by schedule. */
