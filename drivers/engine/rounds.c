@@ -266,9 +266,10 @@ int rounds_run(const struct rounds_settings *s, struct rounds_result *r, char *e
         struct rounds_round *rd = new_round(r, &cap);
         if (!rd || (rc = run_round(s, r, rd, active, na, t0, err, errlen)) != 0)
             break;
-        rd->kept =
-            !rd->evidence.disturbed || ((int)r->repeated >= s->max_repeats &&
-                                        (s->precision <= 0.0 || repeated_seconds >= s->max_time));
+        int repeats_left =
+            (int)r->repeated < s->max_repeats ||
+            (s->max_repeats > 0 && s->precision > 0.0 && repeated_seconds < s->max_time);
+        rd->kept = !rd->evidence.disturbed || !repeats_left;
         r->repeated += !rd->kept;
         repeated_seconds += rd->kept ? 0.0 : rd->evidence.seconds;
         kept_rounds += rd->kept;

@@ -41,7 +41,8 @@ struct rounds_settings {
     double precision; /* relative half-width of the interval to reach; 0: none         */
     double max_time;  /* seconds the rounds beyond the first min_rounds may take       */
     int max_repeats;  /* disturbed rounds measured again in any case; beyond them, with a
-                         precision, while the repeats have taken less than max_time      */
+                         precision, while the repeats have taken less than max_time; 0:
+                         none, every round is kept                                       */
     int max_rounds;   /* rounds measured at most, repeats included; 0: no cap          */
     uint64_t seed;    /* of the orders                                                 */
     /* partners[i]: the points point i's ratios are taken against (ROUNDS_NONE: none) */
