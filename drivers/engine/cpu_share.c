@@ -2,6 +2,7 @@
  * cpu_share.h). */
 #include "engine/cpu_share.h"
 
+#include "engine/measure.h"
 #include "machine/affinity.h"
 
 #include <math.h>
@@ -9,9 +10,8 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 
-#define READY_TIMEOUT_NS 200000000LL
+#define READY_TIMEOUT_S 0.2
 
 /* Each counter on its own cache line: the threads must not slow each other down. */
 struct share_slot {
@@ -23,39 +23,22 @@ struct share_slot {
 struct share_run {
     _Alignas(64) atomic_int ready;
     _Alignas(64) atomic_int go; /* 1: start counting; -1: give up */
-    long long deadline_ns;      /* written before go is set */
+    double deadline_s;          /* measure_now() time, written before go is set */
 };
-
-static long long now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int pin_self(int cpu) {
-    cpu_set_t *set = CPU_ALLOC(cpu + 1);
-    size_t size = CPU_ALLOC_SIZE(cpu + 1);
-    if (!set)
-        return -1;
-    CPU_ZERO_S(size, set);
-    CPU_SET_S(cpu, size, set);
-    int rc = pthread_setaffinity_np(pthread_self(), size, set);
-    CPU_FREE(set);
-    return rc == 0 ? 0 : -1;
-}
 
 static void *share_thread(void *arg) {
     struct share_slot *slot = arg;
     struct share_run *run = slot->run;
-    slot->failed = pin_self(slot->cpu) != 0;
+    slot->failed = affinity_pin_self(slot->cpu) != 0;
     atomic_fetch_add(&run->ready, 1);
     int go;
     while ((go = atomic_load_explicit(&run->go, memory_order_acquire)) == 0)
         ;
     if (go < 0 || slot->failed)
         return NULL;
-    long long turns = 0, deadline = run->deadline_ns;
-    while (now_ns() < deadline)
+    long long turns = 0;
+    double deadline = run->deadline_s;
+    while (measure_now() < deadline)
         turns++;
     slot->turns = turns;
     return NULL;
@@ -90,11 +73,11 @@ double cpu_share_balance(double seconds) {
         atomic_init(&run->ready, 0);
         atomic_init(&run->go, 0);
         int started = start_threads(slots, tids, cpus, n, run);
-        long long give_up = now_ns() + READY_TIMEOUT_NS;
-        while (atomic_load(&run->ready) < started && now_ns() < give_up)
+        double give_up = measure_now() + READY_TIMEOUT_S;
+        while (atomic_load(&run->ready) < started && measure_now() < give_up)
             sched_yield();
         int all = started == n && atomic_load(&run->ready) == n;
-        run->deadline_ns = now_ns() + (long long)(seconds * 1e9);
+        run->deadline_s = measure_now() + seconds;
         atomic_store_explicit(&run->go, all ? 1 : -1, memory_order_release);
         long long least = -1, most = 0;
         for (int i = 0; i < started; i++) {

@@ -2,12 +2,13 @@
  * disturbance.h). */
 #include "engine/disturbance.h"
 
+#include "engine/measure.h"
+
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The aggregate "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal. */
@@ -76,9 +77,7 @@ void disturbance_mark(struct disturbance_mark *m) {
                          ? (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
                                (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec
                          : NAN;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    m->wall_seconds = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    m->wall_seconds = measure_now();
 }
 
 void disturbance_between(const struct disturbance_mark *a, const struct disturbance_mark *b,

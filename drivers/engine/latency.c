@@ -62,19 +62,6 @@ static int cpu_allowed(int cpu) {
     return found;
 }
 
-static int pin_self(int cpu) {
-    cpu_set_t *set = CPU_ALLOC(cpu + 1);
-    size_t size = CPU_ALLOC_SIZE(cpu + 1);
-    int rc;
-    if (!set)
-        return -1;
-    CPU_ZERO_S(size, set);
-    CPU_SET_S(cpu, size, set);
-    rc = pthread_setaffinity_np(pthread_self(), size, set);
-    CPU_FREE(set);
-    return rc == 0 && sched_getcpu() == cpu ? 0 : -1;
-}
-
 /* Reading the clock costs about as much as one transfer, so it is done only now and then. */
 static int should_stop(struct latency_shared *s) {
     if (atomic_load_explicit(&s->abort_flag, memory_order_relaxed))
@@ -129,7 +116,7 @@ static void run_pong(struct latency_shared *s) {
 
 static void *latency_thread(void *arg) {
     struct latency_role *role = arg;
-    if (pin_self(role->cpu) != 0) {
+    if (affinity_pin_self(role->cpu) != 0) {
         atomic_store(&role->s->abort_flag, 1);
         return NULL;
     }

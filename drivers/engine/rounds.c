@@ -4,6 +4,7 @@
 
 #include "engine/cpu_share.h"
 #include "engine/latency.h"
+#include "engine/measure.h"
 #include "engine/stats.h"
 #include "machine/ranks.h"
 #include "philox.h"
@@ -12,13 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void rounds_order(uint64_t seed, int round, int *order, size_t n) {
     struct philox4x32_key key = philox4x32_key_from_u64(seed);
@@ -209,7 +203,7 @@ static int run_round(const struct rounds_settings *s, struct rounds_result *r,
     rd->start = a.wall_seconds - t0;
     for (size_t k = 0; k < na; k++) {
         size_t i = (size_t)rd->order[k];
-        double start = now() - t0, seconds;
+        double start = measure_now() - t0, seconds;
         int rc = s->sample(s->ctx, i, &seconds);
         if (rc) {
             snprintf(err, errlen, "%s", strerror(rc));
@@ -239,7 +233,7 @@ int rounds_run(const struct rounds_settings *s, struct rounds_result *r, char *e
     int *active = malloc((n ? n : 1) * sizeof *active);
     double *scratch = NULL;
     int rc = r->points && r->settled && r->unstable && active ? 0 : -1;
-    double t0 = now(), extra_start = NAN;
+    double t0 = measure_now(), extra_start = NAN;
     r->base_latency_ns = base_latency(s);
     int kept_rounds = 0;
     double repeated_seconds = 0.0; /* the rounds measured again took this long */
@@ -255,8 +249,8 @@ int rounds_run(const struct rounds_settings *s, struct rounds_result *r, char *e
             break;
         if (kept_rounds >= s->min_rounds) {
             if (isnan(extra_start))
-                extra_start = now();
-            if (ranks_max(now() - extra_start) >= s->max_time ||
+                extra_start = measure_now();
+            if (ranks_max(measure_now() - extra_start) >= s->max_time ||
                 (s->max_rounds > 0 && r->nrounds >= (size_t)s->max_rounds)) {
                 for (size_t i = 0; i < n; i++)
                     r->unstable[i] = !r->settled[i];
@@ -276,7 +270,7 @@ int rounds_run(const struct rounds_settings *s, struct rounds_result *r, char *e
         progress(s, rd);
     }
     if (!isnan(extra_start))
-        r->extra_seconds = now() - extra_start;
+        r->extra_seconds = measure_now() - extra_start;
     free(active);
     free(scratch);
     if (rc == -1)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <hwloc.h>
 #include <omp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,4 +103,16 @@ void affinity_thread_map(char *buf, size_t len, int *threads) {
         used += (size_t)snprintf(buf + used, len - used, "%s%d/%d", t ? "," : "", cpus[t],
                                  core_of_cpu(cpus[t]));
     free(cpus);
+}
+
+int affinity_pin_self(int cpu) {
+    cpu_set_t *set = CPU_ALLOC(cpu + 1);
+    size_t size = CPU_ALLOC_SIZE(cpu + 1);
+    if (!set)
+        return -1;
+    CPU_ZERO_S(size, set);
+    CPU_SET_S(cpu, size, set);
+    int rc = pthread_setaffinity_np(pthread_self(), size, set);
+    CPU_FREE(set);
+    return rc == 0 && sched_getcpu() == cpu ? 0 : -1;
 }

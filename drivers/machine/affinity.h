@@ -5,7 +5,8 @@
  * its hardware threads (SMT), which share the core's units. CPU numbers are the operating
  * system's, core numbers hwloc's logical indices.
  * Errors: as each function says; nothing exits. Thread-safety: main thread only (the functions
- * open OpenMP teams or read the process's affinity).
+ * open OpenMP teams or read the process's affinity), except affinity_pin_self, which any thread
+ * calls for itself.
  */
 #ifndef OMPSWEEP_AFFINITY_H
 #define OMPSWEEP_AFFINITY_H
@@ -22,6 +23,10 @@ int affinity_allowed_cpus(int *cpus, int max);
 /* Which CPU each thread of an OpenMP team of n runs on: cpus[i] for thread i, -1 for a thread
  * the runtime did not create (dynamic teams, thread limits). Returns 0, or -1 if n < 1. */
 int affinity_thread_cpus(int n, int *cpus);
+
+/* Pins the calling thread (any thread, not only the main one) to one CPU: 0 when it is then
+ * running there, -1 otherwise. */
+int affinity_pin_self(int cpu);
 
 /* "cpu/core,cpu/core,..." of this process's threads at omp_get_max_threads(), into buf;
  * *threads receives the team size. */
