@@ -22,7 +22,8 @@ struct cmap {
     size_t nthreads;
     const char *chunks[MAX_AXIS]; /* chunk labels as asked, ordered by bytes */
     size_t nchunks;
-    double best[MAX_AXIS];             /* least time at each thread count, any schedule and chunk */
+    /* the fastest cell (least time) at each thread count, any schedule and chunk */
+    const struct report_point *fastest[MAX_AXIS];
     int tstar;                         /* the thread count the text is about */
     const struct report_point *winner; /* the best cell at tstar */
     double vmin;                       /* least relative speed in the map */
@@ -70,15 +71,17 @@ static size_t sized_row(const struct cmap *m, const char *schedule, int threads,
     return n;
 }
 
+static size_t thread_index(const struct cmap *m, int threads) {
+    size_t k = 0;
+    while (k < m->nthreads && m->threads[k] != threads)
+        k++;
+    return k;
+}
+
 /* The fastest cell at a thread count, any schedule and chunk. */
 static const struct report_point *fastest_at(const struct cmap *m, int threads) {
-    const struct report_point *best = NULL;
-    for (size_t i = 0; i < m->n; i++) {
-        const struct report_point *p = &m->d->points[m->idx[i]];
-        if (p->threads == threads && p->median_s > 0 && (!best || p->median_s < best->median_s))
-            best = p;
-    }
-    return best;
+    size_t t = thread_index(m, threads);
+    return t < m->nthreads ? m->fastest[t] : NULL;
 }
 
 /* p against the fastest cell at its thread count: 1 slower, 0 the measurement cannot tell
@@ -95,15 +98,8 @@ static int versus_fastest(const struct cmap *m, const struct report_point *p) {
     return report_compare(p, w);
 }
 
-static size_t thread_index(const struct cmap *m, int threads) {
-    size_t k = 0;
-    while (k < m->nthreads && m->threads[k] != threads)
-        k++;
-    return k;
-}
-
 static double relative(const struct cmap *m, const struct report_point *p) {
-    return m->best[thread_index(m, p->threads)] / p->median_s;
+    return fastest_at(m, p->threads)->median_s / p->median_s;
 }
 
 /* Chunk bytes of a label at the fewest threads measured ("all" grows as threads shrink). */
@@ -154,11 +150,12 @@ static void cmap_analyse(struct cmap *m) {
     sort_axes(m);
     int within = 0;
     for (size_t t = 0; t < m->nthreads; t++) {
-        m->best[t] = INFINITY;
+        m->fastest[t] = NULL;
         for (size_t i = 0; i < m->n; i++) {
             const struct report_point *p = &m->d->points[m->idx[i]];
-            if (p->threads == m->threads[t] && p->median_s > 0 && p->median_s < m->best[t])
-                m->best[t] = p->median_s;
+            if (p->threads == m->threads[t] && p->median_s > 0 &&
+                (!m->fastest[t] || p->median_s < m->fastest[t]->median_s))
+                m->fastest[t] = p;
             if (p->threads == m->threads[t] && !p->oversubscribed)
                 within = m->threads[t];
         }
@@ -170,9 +167,8 @@ static void cmap_analyse(struct cmap *m) {
         if (!(p->median_s > 0))
             continue;
         m->vmin = fmin(m->vmin, relative(m, p));
-        if (p->threads == m->tstar && (!m->winner || p->median_s < m->winner->median_s))
-            m->winner = p;
     }
+    m->winner = fastest_at(m, m->tstar);
 }
 
 /* ---- heat map ---------------------------------------------------------------------------- */
