@@ -69,6 +69,8 @@ Test(disturbance, a_cpu_that_did_not_run_its_share_disturbs_the_round) {
     cr_expect(d.disturbed);
     cr_expect_str_eq(d.why, "a CPU ran 45 % of the busiest one's share");
     cr_expect_float_eq(d.balance, 0.45, 1e-12);
+    d = evidence(40, 40, 0.8);
+    cr_expect(d.disturbed, "a CPU at 80 %% of the busiest one's share slows a static region");
     d = evidence(40, 40, 0.9);
     cr_expect_not(d.disturbed, "%s", d.why);
     d = evidence(40, 40, NAN);
