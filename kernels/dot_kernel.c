@@ -96,8 +96,8 @@ static const struct kernel_variant dot_variants[] = {
      dot_run_ref},
     {"omp", "blocks of 1024 over threads (schedule(runtime)), 64 fma lanes, pairwise combine",
      VARIANT_CHUNKED, dot_run_omp},
-    {"blas", "OpenBLAS cblas_ddot, its threads = the point's OpenMP threads", VARIANT_LIBRARY,
-     dot_run_blas},
+    {"blas", "OpenBLAS cblas_ddot, its threads = the point's OpenMP threads",
+     VARIANT_LIBRARY | VARIANT_BLAS, dot_run_blas},
     {NULL, NULL, 0, NULL},
 };
 

@@ -36,6 +36,7 @@ enum kernel_variant_flags {
     VARIANT_CHUNKED = 2u, /* its parallel loop honours the schedule and the chunk size   */
     VARIANT_LIBRARY = 4u, /* calls the library a user would otherwise call (OpenBLAS, GSL) */
     VARIANT_NESTED = 8u,  /* each of its threads opens an inner team of `inner` threads  */
+    VARIANT_BLAS = 16u,   /* calls OpenBLAS: its run-time core decides its speed         */
 };
 
 struct kernel_variant {

@@ -14,6 +14,15 @@ cpus=$(nproc)
 threads=1
 [ "$cpus" -ge 2 ] && threads=1,2
 
+# The OpenBLAS core: ompsweep runs the best family this CPU supports unless told otherwise
+# (OMPSWEEP_BLAS_CORE=as-installed make bench measures the library as installed; docs/blas.md);
+# the Python baselines get the same core through OPENBLAS_CORETYPE.
+core=$("$bin" info --json | $py -c 'import json,sys; print(json.load(sys.stdin)["context"]["openblas_core"])')
+echo "== OpenBLAS core: $core"
+"$bin" info | grep -E '^(openblas|  chosen by|  parallel|cpu vector isa|  warning)' | tee "$out/blas.txt"
+pyenv=(env)
+[ "$core" != unknown ] && pyenv=(env OPENBLAS_CORETYPE="$core")
+
 echo "== ceilings"
 "$bin" ceilings --quiet --json "$out/ceilings.json" | tee "$out/ceilings.txt"
 
@@ -47,10 +56,11 @@ run noise_f32 noise --threads "$threads" --param bits=32 --samples 7
 run stream_add stream_add --threads "$threads" --size 10000000 --samples 11
 run cpu_loop cpu_loop --threads "1-$((cpus * 2))" --samples 7
 
-echo "== Python baselines ($($py -c 'import numpy, scipy; print("numpy", numpy.__version__, "scipy", scipy.__version__)'), BLAS $(readlink -f /etc/alternatives/libblas.so.3-* 2>/dev/null | head -1))"
+echo "== Python baselines ($($py -c 'import numpy, scipy; print("numpy", numpy.__version__, "scipy", scipy.__version__)'))"
+"${pyenv[@]}" $py scripts/bench_python.py blas | tee "$out/python_blas.txt"
 : >"$out/python.txt"
 for w in spline:3 expsum:11 dot_1e5:11 dot_1e7:11 matmul_2000:5 noise:7 add_1e7:11; do
-  $py scripts/bench_python.py "${w%%:*}" "${w##*:}" | tee -a "$out/python.txt"
+  "${pyenv[@]}" $py scripts/bench_python.py "${w%%:*}" "${w##*:}" | tee -a "$out/python.txt"
 done
 
 # The ETL example (docs/etl.md): 24 four-minute WAVs get noise from ompsweep at 1 and all

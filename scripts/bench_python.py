@@ -10,6 +10,8 @@ Each workload is what a numpy/SciPy user would write for the same job as an omps
   noise    signal + sigma * rng.normal(size=n), n = 10584000 (4 minutes at 44.1 kHz),
            rng = np.random.default_rng() (PCG64, 256-layer ziggurat)
   add_1e7  a + b for 10**7 doubles (a new array each time, as user code does)
+  blas     not a workload: the BLAS library numpy calls and, for OpenBLAS, its run-time core
+           and OPENBLAS_CORETYPE (make bench sets it to ompsweep's core)
 Prints one line per workload: "NAME median_s=... min_s=... repeats=N calls=K", where a sample
 repeats the call K times (calibrated to last at least 20 ms) and the times are per call.
 Run with Debian's interpreter: /usr/bin/python3 scripts/bench_python.py NAME [repeats]
@@ -75,8 +77,29 @@ WORKLOADS = {
 }
 
 
+def blas_report():
+    """The BLAS library loaded into this process by numpy, and OpenBLAS's core if it is one."""
+    import ctypes
+    import os
+    np.dot(np.ones(4), np.ones(4))
+    with open("/proc/self/maps") as maps:
+        paths = sorted({line.split()[-1] for line in maps
+                        if "blas" in line.lower() and line.split()[-1].startswith("/")})
+    core = "not OpenBLAS"
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        if hasattr(lib, "openblas_get_corename"):
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            core = lib.openblas_get_corename().decode()
+    print(f"numpy {np.__version__} BLAS: {', '.join(paths) or 'none found'}; core {core}; "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+
+
 def main():
     which = sys.argv[1] if len(sys.argv) > 1 else "spline"
+    if which == "blas":
+        blas_report()
+        return
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     rng = np.random.default_rng(1)
     work = WORKLOADS[which](rng)

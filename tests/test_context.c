@@ -399,7 +399,10 @@ Test(context, json_is_valid_and_complete) {
                                  "assert c[\"latency_cpu_a\"] is None; "
                                  "assert c[\"command_line\"] == \"ompsweep info\"; "
                                  "assert c[\"mpi_ranks\"] == 1 and c[\"mpi_library\"] == \"none\"; "
-                                 "assert len(c) == 35, len(c)"),
+                                 "assert c[\"openblas_parallel\"] == \"openmp\"; "
+                                 "assert c[\"openblas_core\"] not in (\"\", \"unknown\"); "
+                                 "assert \"cpu_vector_isa\" in c and \"openblas_advice\" in c; "
+                                 "assert len(c) == 42, len(c)"),
               "%s", text);
     free(text);
 }

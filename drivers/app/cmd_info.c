@@ -44,6 +44,8 @@ int cmd_info(int argc, char **argv, int full_argc, char **full_argv) {
         return rc < 0 ? 0 : rc;
     struct context ctx;
     context_collect(&ctx, full_argc, full_argv);
+    if (a.json) /* the text has the warning in its own lines */
+        command_blas_warning("info", &ctx);
     struct rank_places places;
     if (rank_places_collect(&places)) {
         fprintf(stderr, "ompsweep info: out of memory\n");

@@ -3,6 +3,7 @@
 #include "format/outfile.h"
 #include "format/units.h"
 #include "kernel.h"
+#include "machine/context.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,11 @@ int command_usage_error(const char *command, const char *fmt, ...) {
     va_end(ap);
     fprintf(stderr, " (try 'ompsweep %s --help')\n", command);
     return EXIT_USAGE;
+}
+
+void command_blas_warning(const char *command, const struct context *ctx) {
+    if (ctx->openblas_advice[0])
+        fprintf(stderr, "ompsweep %s: warning: %s\n", command, ctx->openblas_advice);
 }
 
 int command_open_outputs(const char *command, const char *csv, const char *json,

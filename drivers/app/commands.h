@@ -33,6 +33,12 @@ int command_open_outputs(const char *command, const char *csv, const char *json,
  * naming the option. */
 int command_commit_output(const char *command, struct outfile *o, const char *option);
 
+struct context;
+
+/* "ompsweep COMMAND: warning: OpenBLAS runs ..." on stderr when the context holds a warning
+ * about OpenBLAS's core (machine/blas_core.h); nothing otherwise. */
+void command_blas_warning(const char *command, const struct context *ctx);
+
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv, int full_argc, char **full_argv);
 int cmd_run(int argc, char **argv, int full_argc, char **full_argv);

@@ -3,8 +3,8 @@
 
 #include "machine/cache_override.h"
 #include "machine/context.h"
-#include "machine/pinning.h"
 #include "machine/ranks.h"
+#include "machine/start_env.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +26,10 @@ static void usage(FILE *f) {
                "  report DIR      a Markdown report with plots from a folder of results\n"
                "  ae FILE.tradb.. acoustic-emission features of every hit of tradb files\n"
                "  etl noise IN... add reproducible noise to audio files, in parallel\n\n"
-               "'ompsweep COMMAND --help' describes each one.\n");
+               "'ompsweep COMMAND --help' describes each one. Every command that measures also\n"
+               "takes --blas-core best|as-installed|CORE: OpenBLAS's kernels at their best for\n"
+               "this CPU (the default), as the library chooses them, or a named core\n"
+               "(docs/blas.md).\n");
 }
 
 /* A wrong cache override would silently skew every map: refuse it before any command. */
@@ -97,7 +100,9 @@ int main(int argc, char **argv) {
                   {"etl", cmd_etl, 0}};
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
         if (strcmp(cmd, pinned[i].name) == 0) {
-            pinning_apply(argv); /* before MPI starts: it re-executes the process */
+            if (start_env_take_options(cmd, &argc, argv))
+                return EXIT_USAGE;
+            start_env_apply(argv); /* before MPI starts: it re-executes the process */
             if (ranks_init(&argc, &argv))
                 return EXIT_FAILED;
             int rc = across_ranks_check(cmd, pinned[i].across_ranks);

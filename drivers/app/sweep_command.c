@@ -173,6 +173,11 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
     }
     if (!rc)
         rc = sweep_plan_check_memory(command, &plan, ctx.memory_bytes);
+    for (size_t v = 0; !rc && v < plan.nvariants; v++)
+        if (plan.variants[v]->flags & VARIANT_BLAS) {
+            command_blas_warning(command, &ctx);
+            break;
+        }
     plan.memory_budget = a->memory_budget       ? (double)a->memory_budget
                          : ctx.memory_bytes > 0 ? 0.25 * (double)ctx.memory_bytes
                                                 : 0.0;

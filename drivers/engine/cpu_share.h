@@ -5,10 +5,14 @@
  * then waits for the thread on that vCPU, and a 2-thread point runs at 1-thread speed for as
  * long as it lasts (seconds, on the development VM). The probe pins one pthread to each allowed
  * CPU (not OpenMP threads: the pool and its pinning stay untouched), releases them together and
- * lets each count the turns of a loop that reads the monotonic clock until a common deadline.
- * A CPU taken away for part of the window (by the host or by another process) counts fewer
- * turns. The result is the least count over the largest: 1 when every CPU ran the whole
- * window, 0.5 when one ran half of it.
+ * lets each count turns of arithmetic (a fixed block of independent fma chains, then a look
+ * at the monotonic clock) until a common deadline. A CPU taken away for part of the window (by
+ * the host or by another process) counts fewer turns, and so does one that runs but computes
+ * slower: its core shared with a busy hyperthread of another guest, or clocked down. (A loop
+ * of clock reads alone, the first version, read 0.95 through a whole sweep in which one vCPU
+ * computed at about 70 % of the other's speed and the 2-thread expsum ran 1.35x instead of
+ * 1.98x.) The result is the least count over the largest: 1 when every CPU ran the whole
+ * window at the same speed, 0.5 when one ran half of it.
  *
  * Units: seconds in, a fraction out. Errors: NaN with fewer than two allowed CPUs, when a
  * thread cannot be created or pinned, or when the threads are not all ready within 200 ms.

@@ -2,6 +2,9 @@
 #include "machine/context.h"
 
 #include "machine/affinity.h"
+#include "machine/blas_core.h"
+#include "machine/blas_env.h"
+#include "machine/cpu_flags.h"
 
 #include <hwloc.h>
 #include <math.h>
@@ -368,23 +371,28 @@ static int compare_strings(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int is_openmp_variable(const char *entry) {
-    return strncmp(entry, "OMP_", 4) == 0 || strncmp(entry, "GOMP_", 5) == 0;
+/* Whether entry ("NAME=value") starts with one of the prefixes (a NULL-terminated list). */
+static int has_prefix(const char *entry, const char *const *prefixes) {
+    for (; *prefixes; prefixes++)
+        if (strncmp(entry, *prefixes, strlen(*prefixes)) == 0)
+            return 1;
+    return 0;
 }
 
-/* Sorted, so that two runs with the same settings give the same string. */
-static void collect_omp_env(struct context *ctx) {
+/* The environment's variables with one of the prefixes into out, sorted (so that two runs with
+ * the same settings give the same string), "NAME=value;NAME=value". */
+static void collect_env(char *out, size_t cap, const char *const *prefixes) {
     struct text t;
     size_t n = 0, k = 0;
     const char **vars;
-    text_init(&t, ctx->omp_env, sizeof ctx->omp_env);
+    text_init(&t, out, cap);
     for (char **e = environ; e && *e; e++)
-        n += (size_t)is_openmp_variable(*e);
+        n += (size_t)has_prefix(*e, prefixes);
     vars = n ? malloc(n * sizeof *vars) : NULL;
     if (!vars)
         return;
     for (char **e = environ; *e && k < n; e++)
-        if (is_openmp_variable(*e))
+        if (has_prefix(*e, prefixes))
             vars[k++] = *e;
     qsort(vars, k, sizeof *vars, compare_strings);
     for (size_t i = 0; i < k; i++) {
@@ -393,6 +401,11 @@ static void collect_omp_env(struct context *ctx) {
         text_add(&t, vars[i]);
     }
     free(vars);
+}
+
+static void collect_omp_env(struct context *ctx) {
+    static const char *const prefixes[] = {"OMP_", "GOMP_", NULL};
+    collect_env(ctx->omp_env, sizeof ctx->omp_env, prefixes);
 }
 
 static void collect_openmp(struct context *ctx) {
@@ -417,6 +430,17 @@ static void collect_openblas(struct context *ctx) {
     const char *config = openblas_get_config();
     set_trimmed(ctx->openblas_config, sizeof ctx->openblas_config, config ? config : "unknown");
     ctx->openblas_threads = openblas_get_num_threads();
+    char flags[CPU_FLAGS_MAX];
+    cpu_flags_read(NULL, flags, sizeof flags);
+    cpu_vector_features(flags, ctx->cpu_vector_isa, sizeof ctx->cpu_vector_isa);
+    set_string(ctx->openblas_core, sizeof ctx->openblas_core, blas_running_core());
+    blas_env_source(ctx->openblas_core_source, sizeof ctx->openblas_core_source);
+    const char *best = blas_core_best(flags);
+    set_string(ctx->openblas_core_best, sizeof ctx->openblas_core_best, best ? best : "");
+    set_string(ctx->openblas_parallel, sizeof ctx->openblas_parallel, blas_parallel_mode());
+    static const char *const prefixes[] = {"OPENBLAS_", "GOTO_", BLAS_POLICY_VAR, NULL};
+    collect_env(ctx->openblas_env, sizeof ctx->openblas_env, prefixes);
+    blas_core_check(ctx->openblas_core, flags, ctx->openblas_advice, sizeof ctx->openblas_advice);
 }
 
 /* ---- invocation ------------------------------------------------------------------------ */

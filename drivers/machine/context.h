@@ -57,6 +57,13 @@ struct context {
     char omp_env[1024]; /* OMP_* and GOMP_* variables, sorted, "NAME=value;NAME=value" */
     char openblas_config[256];
     int openblas_threads;
+    char openblas_core[32];         /* the core it runs (machine/blas_env.h), e.g. "Haswell" */
+    char openblas_core_source[192]; /* where that core came from, in words                  */
+    char openblas_core_best[32];    /* the core of the best family the CPU runs; "" unknown */
+    char openblas_parallel[16];     /* "openmp", "pthreads", "sequential"                   */
+    char openblas_advice[320];      /* blas_core_check's warning, "" when none              */
+    char cpu_vector_isa[256];       /* machine/cpu_flags.h: "sse2 sse3 ... avx512f ..."      */
+    char openblas_env[512];         /* OPENBLAS_*, GOTO_*, OMPSWEEP_BLAS_CORE, as omp_env    */
     char hwloc_version[32];
     char command_line[2048]; /* argv joined by spaces, shell-quoted where needed */
     char slurm_job_id[32], slurm_array_task_id[32]; /* "" if absent */

@@ -98,6 +98,13 @@ void context_write_json(struct json_writer *w, const struct context *ctx) {
     json_string(w, "omp_env", ctx->omp_env);
     json_string(w, "openblas_config", ctx->openblas_config);
     json_integer(w, "openblas_threads", ctx->openblas_threads);
+    json_string(w, "openblas_core", ctx->openblas_core);
+    json_string(w, "openblas_core_source", ctx->openblas_core_source);
+    json_string(w, "openblas_core_best", ctx->openblas_core_best);
+    json_string(w, "openblas_parallel", ctx->openblas_parallel);
+    json_string(w, "openblas_advice", ctx->openblas_advice);
+    json_string(w, "cpu_vector_isa", ctx->cpu_vector_isa);
+    json_string(w, "openblas_env", ctx->openblas_env);
     json_string(w, "hwloc_version", ctx->hwloc_version);
     json_string(w, "command_line", ctx->command_line);
     write_optional_string(w, "slurm_job_id", ctx->slurm_job_id);
@@ -205,6 +212,13 @@ static void print_software(FILE *f, const struct context *ctx) {
     print_line(f, "omp environment", ctx->omp_env[0] ? ctx->omp_env : "(none)");
     print_line(f, "openblas", ctx->openblas_config);
     print_int(f, "openblas threads", ctx->openblas_threads);
+    print_line(f, "openblas core", ctx->openblas_core);
+    print_line(f, "  chosen by", ctx->openblas_core_source);
+    print_line(f, "  parallel", ctx->openblas_parallel);
+    print_line(f, "  environment", ctx->openblas_env[0] ? ctx->openblas_env : "(none)");
+    print_line(f, "cpu vector isa", ctx->cpu_vector_isa[0] ? ctx->cpu_vector_isa : "unknown");
+    if (ctx->openblas_advice[0])
+        print_line(f, "  warning", ctx->openblas_advice);
     print_line(f, "hwloc", ctx->hwloc_version);
 }
 

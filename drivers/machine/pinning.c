@@ -2,10 +2,6 @@
 #include "machine/pinning.h"
 
 #include <stdlib.h>
-#include <unistd.h>
-
-/* Set in the second start, so that it does not start a third. */
-#define PINNED_MARK "OMPSWEEP_PINNED_BY_DEFAULT"
 
 int pinning_default_env(void) {
     static const char *const user_choices[] = {"OMP_PROC_BIND", "OMP_PLACES", "GOMP_CPU_AFFINITY",
@@ -16,11 +12,4 @@ int pinning_default_env(void) {
     if (setenv("OMP_PROC_BIND", "close", 1) != 0 || setenv("OMP_PLACES", "cores", 1) != 0)
         return -1;
     return 1;
-}
-
-void pinning_apply(char **argv) {
-    if (getenv(PINNED_MARK) || pinning_default_env() != 1)
-        return;
-    setenv(PINNED_MARK, "1", 1);
-    execv("/proc/self/exe", argv);
 }

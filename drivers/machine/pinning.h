@@ -3,9 +3,9 @@
  *
  * libgomp reads these variables once, when it is loaded, before main(): setting them in a
  * running process changes nothing. So the policy is applied by setting them and executing the
- * program again, once (OMPSWEEP_PINNED_BY_DEFAULT=1 marks the second start). The context
- * records the binding that was in force (omp_proc_bind, omp_env).
- * Thread-safety: before any other thread exists (setenv, execv).
+ * program again, once (machine/start_env.h). The context records the binding that was in
+ * force (omp_proc_bind, omp_env).
+ * Thread-safety: before any other thread exists (setenv).
  */
 #ifndef OMPSWEEP_PINNING_H
 #define OMPSWEEP_PINNING_H
@@ -13,11 +13,5 @@
 /* The policy's variables: when the user set none of the four, sets OMP_PROC_BIND=close and
  * OMP_PLACES=cores. Returns 1 if it set them, 0 if the user had chosen, -1 if setenv() failed. */
 int pinning_default_env(void);
-
-/* Applies the policy to this process: unless this is already the second start, sets the
- * variables (pinning_default_env) and, when it did, executes /proc/self/exe with argv again.
- * Returns only when nothing needed doing or the new start failed; the process then carries on
- * with the binding in force. Call it first in main(), before any OpenMP call or MPI start. */
-void pinning_apply(char **argv);
 
 #endif

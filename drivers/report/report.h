@@ -43,6 +43,9 @@ struct report_context {
     struct report_cache caches[REPORT_MAX_CACHES];
     int ncaches;
     double latency_start_ns, latency_end_ns;
+    /* OpenBLAS's core, where it came from, and the warning when a better one was available;
+     * "" in files written before they were recorded. */
+    char openblas_core[32], openblas_core_source[192], openblas_advice[320];
 };
 
 struct report_ceilings {

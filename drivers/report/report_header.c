@@ -31,6 +31,15 @@ static void warning(FILE *md, int *any) {
     *any = 1;
 }
 
+/* Whether the file has points of a variant that calls OpenBLAS (dot's and gemm's "blas",
+ * gemm's "blas_in_omp": the kernels name them so). */
+static int has_blas_points(const struct report_data *d, size_t file) {
+    for (size_t i = 0; i < d->npoints; i++)
+        if (d->points[i].file == file && strncmp(d->points[i].variant, "blas", 4) == 0)
+            return 1;
+    return 0;
+}
+
 static void write_warnings(const struct report_data *d, struct report_out *o) {
     int any = 0;
     for (size_t i = 0; i < d->nfiles; i++) {
@@ -43,6 +52,10 @@ static void write_warnings(const struct report_data *d, struct report_out *o) {
                     "the start, %.3g ns at the end (%.2f×). Its multi-thread figures may mix two "
                     "placements; measure it again.\n",
                     f->name, c->latency_start_ns, c->latency_end_ns, latency_ratio(c));
+        }
+        if (c && c->openblas_advice[0] && has_blas_points(d, i)) {
+            warning(o->md, &any);
+            fprintf(o->md, "in `%s`, %s.\n", f->name, c->openblas_advice);
         }
         if (f->kind != REPORT_CEILINGS && over_cores(f)) {
             warning(o->md, &any);
@@ -125,7 +138,8 @@ static void write_machines(const struct report_data *d, struct report_out *o) {
     for (size_t k = 0; k < n; k++)
         fputs("---|", md);
     static const char *const rows[] = {
-        "host", "CPU", "cores", "caches", "memory", "measured", "ompsweep revision"};
+        "host",         "CPU", "cores", "caches", "memory", "measured", "ompsweep revision",
+        "OpenBLAS core"};
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         fprintf(md, "\n| %s |", rows[r]);
         for (size_t k = 0; k < n; k++) {
@@ -145,7 +159,14 @@ static void write_machines(const struct report_data *d, struct report_out *o) {
                 }
             } else if (r == 4)
                 fputs(units_format_bytes(m[k]->memory_bytes, buf, sizeof buf), md);
-            else {
+            else if (r == 7) {
+                md_text(md, m[k]->openblas_core[0] ? m[k]->openblas_core : "not recorded");
+                if (m[k]->openblas_core_source[0]) {
+                    fputs(" (", md);
+                    md_text(md, m[k]->openblas_core_source);
+                    fputc(')', md);
+                }
+            } else {
                 runs_on(d, m[k], dates, sizeof dates, revs, sizeof revs);
                 md_text(md, r == 5 ? dates : revs);
             }

@@ -57,6 +57,10 @@ static void read_context(const json_t *root, struct report_context *c) {
     get_string(ctx, "version", c->version, sizeof c->version);
     get_string(ctx, "hypervisor", c->hypervisor, sizeof c->hypervisor);
     get_string(ctx, "command_line", c->command_line, sizeof c->command_line);
+    get_string(ctx, "openblas_core", c->openblas_core, sizeof c->openblas_core);
+    get_string(ctx, "openblas_core_source", c->openblas_core_source,
+               sizeof c->openblas_core_source);
+    get_string(ctx, "openblas_advice", c->openblas_advice, sizeof c->openblas_advice);
     c->cores = get_int(ctx, "cores");
     c->logical_cpus = get_int(ctx, "logical_cpus");
     c->allowed_cpus = get_int(ctx, "allowed_cpus");
