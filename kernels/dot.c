@@ -81,6 +81,15 @@ static inline double block_sum(const double *x, const double *y, size_t n) {
     return lanes_sum(acc);
 }
 
+/* Block b of the REDUCE_BLOCK-element blocks of x . y (n elements). */
+static inline double dot_one_block(const double *x, const double *y, size_t n, size_t b) {
+    size_t lo = b * REDUCE_BLOCK;
+    size_t len = n - lo < REDUCE_BLOCK ? n - lo : REDUCE_BLOCK;
+    /* A full block gets a constant trip count, which GCC unrolls without a tail. */
+    return len == REDUCE_BLOCK ? block_sum(x + lo, y + lo, REDUCE_BLOCK)
+                               : block_sum(x + lo, y + lo, len);
+}
+
 double dot_block(const double *x, const double *y, size_t n) {
     return block_sum(x, y, n);
 }
@@ -90,13 +99,27 @@ int dot_omp(const double *x, size_t nx, const double *y, size_t ny, double *scra
     if (dot_args_bad(x, nx, y, ny, result) || !scratch)
         return EINVAL;
     size_t nblocks = reduce_block_count(nx, REDUCE_BLOCK);
+    /* One thread: the same blocks in the same order without a parallel region, whose start
+     * alone (libgomp, 1.2 us on the development VM) is 8 % of a 10^5-element dot in cache.
+     * The bits do not change: block partials and their pairwise sum do not depend on which
+     * thread computed them. */
+    omp_sched_t kind;
+    int chunk;
+    omp_get_schedule(&kind, &chunk);
+    if (omp_get_max_threads() == 1) {
+        for (size_t b = 0; b < nblocks; b++)
+            scratch[b] = dot_one_block(x, y, nx, b);
+    } else if ((kind & ~omp_sched_monotonic) == omp_sched_static && chunk <= 0) {
+        /* The same loop as schedule(runtime) gives with static and no chunk, but the split is
+         * computed inline: libgomp's run-time dispatch (a work share, its lock and bookkeeping)
+         * costs 1.7 us at 2 threads, 17 % of a 10^5-element dot in cache. */
+#pragma omp parallel for schedule(static)
+        for (size_t b = 0; b < nblocks; b++)
+            scratch[b] = dot_one_block(x, y, nx, b);
+    } else {
 #pragma omp parallel for schedule(runtime)
-    for (size_t b = 0; b < nblocks; b++) {
-        size_t lo = b * REDUCE_BLOCK;
-        size_t len = nx - lo < REDUCE_BLOCK ? nx - lo : REDUCE_BLOCK;
-        /* A full block gets a constant trip count, which GCC unrolls without a tail. */
-        scratch[b] = len == REDUCE_BLOCK ? block_sum(x + lo, y + lo, REDUCE_BLOCK)
-                                         : block_sum(x + lo, y + lo, len);
+        for (size_t b = 0; b < nblocks; b++)
+            scratch[b] = dot_one_block(x, y, nx, b);
     }
     *result = reduce_pairwise(scratch, nblocks);
     return 0;
