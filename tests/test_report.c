@@ -635,6 +635,46 @@ Test(report, absent_data_leaves_its_section_out, .timeout = 60) {
     remove_dir(dir);
 }
 
+/* A library sweep (blas variant) and a plain one, each with a context naming OpenBLAS's core;
+ * only the first carries a warning about it. */
+static void blas_file(const char *dir, const char *name, const char *variant, const char *advice) {
+    char csv[64], json[64];
+    snprintf(csv, sizeof csv, "%s.csv", name);
+    snprintf(json, sizeof json, "%s.json", name);
+    FILE *f = create(dir, csv);
+    fputs(point_header, f);
+    for (int p = 1; p <= 2; p++) {
+        struct pt x = {"gemm", variant, "-", "", "run", p, 0, 0, 1e3, 2.4e7, 1.0 / p, p, 0, 0.01};
+        point_row(f, &x);
+    }
+    fclose(f);
+    f = create(dir, json);
+    fputs("{\"schema\": \"ompsweep-run-1\", \"study\": \"run\", ", f);
+    context_json(f, 40, 40);
+    fseek(f, -1, SEEK_CUR); /* reopen the context object for OpenBLAS's keys */
+    fprintf(f, ", \"openblas_core\": \"Haswell\", \"openblas_core_source\": "
+               "\"OPENBLAS_CORETYPE=Haswell from the environment\", \"openblas_advice\": \"%s\"}"
+               ", \"kernel\": {\"name\": \"gemm\"}, \"points\": []}\n",
+            advice);
+    fclose(f);
+}
+
+Test(report, names_openblas_core_and_warns_where_library_points_ran_on_a_lesser_one,
+     .timeout = 60) {
+    char *dir = make_dir();
+    const char *advice = "OpenBLAS runs its Haswell kernels (AVX2 + FMA) but this CPU supports "
+                         "AVX-512: its library results understate OpenBLAS";
+    blas_file(dir, "lib", "blas", advice);
+    blas_file(dir, "own", "omp", advice);
+    const char *md = report_without_plots(dir);
+    cr_expect(strstr(md, "**Warning:** in `lib.csv`, OpenBLAS runs its Haswell kernels"), "%s", md);
+    cr_expect_null(strstr(md, "in `own.csv`, OpenBLAS"), "no library points there: %s", md);
+    cr_expect(strstr(md, "| OpenBLAS core | Haswell (OPENBLAS\\_CORETYPE=Haswell from the "
+                         "environment) |"),
+              "%s", md);
+    remove_dir(dir);
+}
+
 /* ---- job arrays: one thread count per task --------------------------------------------- */
 
 static const int task_threads[] = {1, 2, 4, 8};
