@@ -652,9 +652,10 @@ static void blas_file(const char *dir, const char *name, const char *variant, co
     fputs("{\"schema\": \"ompsweep-run-1\", \"study\": \"run\", ", f);
     context_json(f, 40, 40);
     fseek(f, -1, SEEK_CUR); /* reopen the context object for OpenBLAS's keys */
-    fprintf(f, ", \"openblas_core\": \"Haswell\", \"openblas_core_source\": "
-               "\"OPENBLAS_CORETYPE=Haswell from the environment\", \"openblas_advice\": \"%s\"}"
-               ", \"kernel\": {\"name\": \"gemm\"}, \"points\": []}\n",
+    fprintf(f,
+            ", \"openblas_core\": \"Haswell\", \"openblas_core_source\": "
+            "\"OPENBLAS_CORETYPE=Haswell from the environment\", \"openblas_advice\": \"%s\"}"
+            ", \"kernel\": {\"name\": \"gemm\"}, \"points\": []}\n",
             advice);
     fclose(f);
 }
