@@ -37,28 +37,36 @@ Test(cpu_share, a_cpu_shared_with_busy_threads_shows) {
     int cpus[2];
     if (affinity_allowed_cpus(cpus, 2) < 2)
         cr_skip_test("fewer than two CPUs allowed");
+    /* The least CPU's absolute speed first, with nothing else running. */
+    double alone_rate, rate;
+    cpu_share_balance(0.2, &alone_rate);
+    cr_assert(alone_rate > 0.0, "turns per second %g", alone_rate);
     struct spinner spinners[2] = {{cpus[0], 0}, {cpus[0], 0}};
     atomic_store(&stop_spinning, 0);
     for (int i = 0; i < 2; i++)
         cr_assert_eq(pthread_create(&spinners[i].tid, NULL, spin, &spinners[i]), 0);
     nanosleep(&(struct timespec){0, 20000000}, NULL);
-    double shared = cpu_share_balance(0.2);
+    double shared = cpu_share_balance(0.2, &rate);
     atomic_store(&stop_spinning, 1);
     for (int i = 0; i < 2; i++)
         pthread_join(spinners[i].tid, NULL);
     cr_expect(shared < DISTURBANCE_BALANCE, "balance %.3f with a CPU shared three ways", shared);
     cr_expect(shared > 0.0, "balance %.3f: the shared CPU still ran some", shared);
+    cr_expect(rate < 0.75 * alone_rate, "the least CPU's %g turns/s against %g alone", rate,
+              alone_rate);
 }
 
 Test(cpu_share, no_window_no_balance) {
-    cr_expect(isnan(cpu_share_balance(0.0)));
-    cr_expect(isnan(cpu_share_balance(-1.0)));
+    double rate = 1.0;
+    cr_expect(isnan(cpu_share_balance(0.0, &rate)));
+    cr_expect(isnan(rate));
+    cr_expect(isnan(cpu_share_balance(-1.0, NULL)));
 }
 
 /* The evidence of a stretch with the counters unchanged and only the probes differing. */
 static struct disturbance evidence(double latency, double base, double balance) {
     struct disturbance_mark a = {100, 10, 0, 1.0, 5.0, 0}, b = {200, 10, 0, 1.0, 6.0, 0};
-    struct disturbance_probes probes = {latency, base, balance};
+    struct disturbance_probes probes = {latency, base, balance, NAN};
     struct disturbance d;
     disturbance_between(&a, &b, &probes, &d);
     return d;

@@ -74,7 +74,9 @@ static int start_threads(struct share_slot *slots, pthread_t *tids, const int *c
     return started;
 }
 
-double cpu_share_balance(double seconds) {
+double cpu_share_balance(double seconds, double *turns_per_s) {
+    if (turns_per_s)
+        *turns_per_s = NAN;
     int cpus[CPU_SHARE_MAX_CPUS];
     int n = affinity_allowed_cpus(cpus, CPU_SHARE_MAX_CPUS);
     if (n < 2 || !(seconds > 0))
@@ -103,8 +105,11 @@ double cpu_share_balance(double seconds) {
             least = least < 0 || slots[i].turns < least ? slots[i].turns : least;
             most = slots[i].turns > most ? slots[i].turns : most;
         }
-        if (all && most > 0)
+        if (all && most > 0) {
             result = (double)least / (double)most;
+            if (turns_per_s)
+                *turns_per_s = (double)least / seconds;
+        }
     }
     free(slots);
     free(tids);

@@ -30,7 +30,10 @@
  * enough to run at the end of every round. */
 #define CPU_SHARE_WINDOW_S 0.005
 
-/* The least CPU's turns over the most's, for a window of `seconds`; NaN as above. */
-double cpu_share_balance(double seconds);
+/* The least CPU's turns over the most's, for a window of `seconds`; NaN as above. When
+ * turns_per_s is not NULL it gets the least CPU's turns per second (NaN as above): an absolute
+ * speed, which the balance cannot show when every CPU slows alike (a host that computes slower
+ * for minutes); recorded per round for comparisons across runs, deciding nothing. */
+double cpu_share_balance(double seconds, double *turns_per_s);
 
 #endif

@@ -97,6 +97,7 @@ void disturbance_between(const struct disturbance_mark *a, const struct disturba
     d->latency_ns = latency_ns;
     d->runnable = b->runnable_others;
     d->balance = probes->balance;
+    d->cpu_rate = probes->cpu_rate;
     double change = latency_ns / base_latency_ns;
     if (d->steal > DISTURBANCE_STEAL)
         snprintf(d->why, sizeof d->why, "host steal %.0f %%", 100.0 * d->steal);

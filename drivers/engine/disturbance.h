@@ -48,6 +48,7 @@ struct disturbance {
     double others;     /* (clamped at 0: the counters tick at different times) */
     double latency_ns; /* at the end, NaN if not probed                        */
     double balance;    /* at the end (cpu_share_balance), NaN if not probed    */
+    double cpu_rate;   /* the probe's least turns per second, NaN; recorded only */
     double runnable;   /* other processes' runnable threads at the end; NaN     */
     int disturbed;     /* one of the thresholds above was crossed              */
     char why[96];      /* what crossed it ("host steal 12 %"), "" if nothing   */
@@ -60,6 +61,7 @@ struct disturbance_probes {
     double latency_ns;      /* compared with base_latency_ns              */
     double base_latency_ns; /* the run's first probes (NaN: no comparison) */
     double balance;
+    double cpu_rate; /* the least CPU's turns of the balance probe per second (NaN) */
 };
 
 /* The evidence of the stretch from a to b, with the probes taken at its end. */

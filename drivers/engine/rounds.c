@@ -215,8 +215,10 @@ static int run_round(const struct rounds_settings *s, struct rounds_result *r,
     /* Across ranks the balance probes of processes sharing a node would compete with each
      * other and always read unbalanced: the probe is for one process. */
     int balance = s->probe_latency && ranks_count() == 1;
-    struct disturbance_probes probes = {probe_latency(s), r->base_latency_ns,
-                                        balance ? cpu_share_balance(CPU_SHARE_WINDOW_S) : NAN};
+    double rate = NAN;
+    struct disturbance_probes probes = {
+        probe_latency(s), r->base_latency_ns,
+        balance ? cpu_share_balance(CPU_SHARE_WINDOW_S, &rate) : NAN, rate};
     disturbance_mark(&b);
     disturbance_between(&a, &b, &probes, &rd->evidence);
     rd->evidence.disturbed = ranks_max((double)rd->evidence.disturbed) > 0.0;

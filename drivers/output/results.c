@@ -233,6 +233,7 @@ static void json_measurement(struct json_writer *w, const struct sweep_plan *pla
         json_number(w, "latency_ns", rd->evidence.latency_ns);
         json_number(w, "runnable_others", rd->evidence.runnable);
         json_number(w, "cpu_balance", rd->evidence.balance);
+        json_number(w, "cpu_turns_per_s", rd->evidence.cpu_rate);
         json_string(w, "disturbed", rd->evidence.disturbed ? rd->evidence.why : NULL);
         json_array_begin(w, "order");
         for (size_t k = 0; k < rd->npoints; k++)
