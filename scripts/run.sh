@@ -11,7 +11,8 @@
 # and ends with `ompsweep report`, which fits the scaling models and draws the plots.
 # Every sweep is measured in interleaved rounds until its 95 % intervals reach 2 % or its time
 # for more rounds runs out (docs/measurement.md): 10 s per sweep, more for the maps, whose
-# many cells each need their rounds; about 7 minutes in all on 2 cores.
+# many cells each need their rounds; 7 to 9 minutes in all on 2 cores (437 and 524 s on the
+# 2-vCPU EPYC VM, back to back).
 # Results: results/<host>-<date>/ with report.md, plots/, CSV + JSON (with the context).
 # Usage: scripts/run.sh [OUTDIR]
 set -euo pipefail
@@ -68,7 +69,7 @@ step ceilings ceilings --json "$out/ceilings.json" --quiet
   step run-noise run noise --variant omp,gsl --threads "$threads" $ceil --quiet $(files run-noise)
   step run-gemm run gemm --variant omp,blas --threads "$threads" --size 1000 $ceil --quiet \
     $(files run-gemm)
-  step chunkmap-spline_expsum chunkmap spline_expsum --threads "$threads" --max-time 50 --quiet \
+  step chunkmap-spline_expsum chunkmap spline_expsum --threads "$threads" --max-time 60 --quiet \
     $(files chunkmap-spline_expsum)
   step chunkmap-ae_features chunkmap ae_features --threads "$threads" --max-time 40 --quiet \
     $(files chunkmap-ae_features)
