@@ -1,6 +1,8 @@
 /* blas_core: OpenBLAS's x86-64 cores, their families and what they need (see blas_core.h). */
 #include "machine/blas_core.h"
 
+#include "machine/cpu_flags.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -55,27 +57,13 @@ static const struct core *find(const char *name) {
     return NULL;
 }
 
-/* Whether word is one of the space-separated words of list. */
-static int has_word(const char *list, const char *word, size_t n) {
-    const char *p = list;
-    for (;;) {
-        p += strspn(p, " \t\n");
-        if (!*p)
-            return 0;
-        size_t len = strcspn(p, " \t\n");
-        if (len == n && strncmp(p, word, n) == 0)
-            return 1;
-        p += len;
-    }
-}
-
 int blas_core_runs_on(const char *core, const char *flags, char *missing, size_t cap) {
     const struct core *c = find(core);
     if (!c)
         return -1;
     for (const char *p = c->needs; *p;) {
         size_t len = strcspn(p, " ");
-        if (!has_word(flags ? flags : "", p, len)) {
+        if (!cpu_flags_has(flags ? flags : "", p, len)) {
             if (missing && cap)
                 snprintf(missing, cap, "%.*s", (int)len, p);
             return 0;

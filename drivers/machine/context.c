@@ -120,14 +120,6 @@ static void collect_host(struct context *ctx) {
     ctx->host[sizeof ctx->host - 1] = '\0';
 }
 
-static int has_word(const char *list, const char *word) {
-    size_t n = strlen(word);
-    for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
-        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return 1;
-    return 0;
-}
-
 /* Model name and the 'hypervisor' flag of the first processor in /proc/cpuinfo. */
 static void read_cpuinfo(struct context *ctx, int *in_vm) {
     FILE *f = fopen("/proc/cpuinfo", "r");
@@ -144,7 +136,7 @@ static void read_cpuinfo(struct context *ctx, int *in_vm) {
             set_string(ctx->cpu_model, sizeof ctx->cpu_model, trim(colon + 1));
             have_model = 1;
         } else if (!have_flags && strcmp(trim(line), "flags") == 0) {
-            *in_vm = has_word(trim(colon + 1), "hypervisor");
+            *in_vm = cpu_flags_has(trim(colon + 1), "hypervisor", strlen("hypervisor"));
             have_flags = 1;
         }
     }

@@ -25,12 +25,17 @@ int cpu_flags_read(const char *path, char *buf, size_t cap) {
     return rc;
 }
 
-static int has_flag(const char *flags, const char *word) {
-    size_t n = strlen(word);
-    for (const char *p = strstr(flags, word); p; p = strstr(p + 1, word))
-        if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+int cpu_flags_has(const char *flags, const char *word, size_t n) {
+    const char *p = flags;
+    for (;;) {
+        p += strspn(p, " \t\n");
+        if (!*p)
+            return 0;
+        size_t len = strcspn(p, " \t\n");
+        if (len == n && strncmp(p, word, n) == 0)
             return 1;
-    return 0;
+        p += len;
+    }
 }
 
 void cpu_vector_features(const char *flags, char *out, size_t cap) {
@@ -58,7 +63,7 @@ void cpu_vector_features(const char *flags, char *out, size_t cap) {
     if (cap)
         out[0] = '\0';
     for (size_t i = 0; i < sizeof features / sizeof features[0] && used < cap; i++)
-        if (has_flag(flags, features[i][0]))
+        if (cpu_flags_has(flags, features[i][0], strlen(features[i][0])))
             used +=
                 (size_t)snprintf(out + used, cap - used, "%s%s", used ? " " : "", features[i][1]);
 }

@@ -15,6 +15,9 @@
 /* The flags line of the cpuinfo file at path (NULL: /proc/cpuinfo) into buf. 0, or -1. */
 int cpu_flags_read(const char *path, char *buf, size_t cap);
 
+/* 1 when the first n characters of word are one of the blank-separated words of flags. */
+int cpu_flags_has(const char *flags, const char *word, size_t n);
+
 /* The vector-instruction features among flags, in a fixed order, space-separated
  * ("sse3 ssse3 sse4_1 sse4_2 avx fma avx2 avx512f ..."; SSE3 under its usual name), for the
  * context; "" when there are none. */
