@@ -80,11 +80,6 @@ enum blas_family blas_core_family(const char *core) {
     return c ? c->family : BLAS_FAMILY_UNKNOWN;
 }
 
-const char *blas_core_needs(const char *core) {
-    const struct core *c = find(core);
-    return c ? c->needs : NULL;
-}
-
 const char *blas_core_canonical(const char *core) {
     const struct core *c = find(core);
     return c ? c->name : NULL;

@@ -39,10 +39,6 @@ enum blas_family {
  * BLAS_FAMILY_UNKNOWN. */
 enum blas_family blas_core_family(const char *core);
 
-/* The CPU features one core's kernels need, as /proc/cpuinfo names them ("avx2 fma"), or
- * NULL for an unknown core. */
-const char *blas_core_needs(const char *core);
-
 /* 1 when every feature the core needs is among the flags, 0 when one is missing (its name
  * goes to missing, if not NULL), -1 for an unknown core. */
 int blas_core_runs_on(const char *core, const char *flags, char *missing, size_t cap);
