@@ -4,10 +4,11 @@
  * A DYNAMIC_ARCH build of OpenBLAS (Debian's) picks a "core" (a set of kernels tuned for one
  * processor: Haswell, SkylakeX, Zen, ...) when it is loaded, from the CPU's family and model.
  * A processor newer than the library is often not recognised and gets an older core: Debian's
- * 0.3.21 runs its Prescott (SSE3) kernels on an Intel Xeon of family 6 model 207 and its
- * Haswell (AVX2) kernels on an AMD EPYC of family 26, both of which have AVX-512. The
- * environment variable OPENBLAS_CORETYPE, read once when the library loads, names the core
- * instead (docs/blas.md).
+ * 0.3.21 runs its Prescott (SSE3) kernels on an Intel Xeon of family 6 model 207, which has
+ * AVX-512 (on an AMD EPYC of family 26 it picks Cooperlake, an AVX-512 core). The environment
+ * variable OPENBLAS_CORETYPE, read once when the library loads, names the core instead, and an
+ * inherited one can hold the library back as surely (the development VM's sets Haswell)
+ * (docs/blas.md).
  *
  * Here the cores are grouped by the vector instructions their double-precision kernels use,
  * from OpenBLAS's own core list (driver/others/dynamic.c and kernel/x86_64/KERNEL.*): a
