@@ -75,8 +75,9 @@ Test(blas_core, check_warns_only_when_a_better_family_is_available) {
         int expect;
         const char *words; /* in the advice */
     } cases[] = {
-        {ZEN5, "Haswell", 1, "OPENBLAS_CORETYPE=SkylakeX"}, /* Debian 0.3.21 on EPYC family 26 */
-        {SKYLAKEX, "Prescott", 1, "supports AVX-512"},      /* ... on Xeon family 6 model 207 */
+        {ZEN5, "Haswell", 1,
+         "OPENBLAS_CORETYPE=SkylakeX"},                /* the VM's environment on EPYC family 26 */
+        {SKYLAKEX, "Prescott", 1, "supports AVX-512"}, /* ... on Xeon family 6 model 207 */
         {ZEN5, "SkylakeX", 0, ""},
         {ZEN5, "Cooperlake", 0, ""},
         {HASWELL, "Zen", 0, ""},
