@@ -103,17 +103,7 @@ int dot_omp(const double *x, size_t nx, const double *y, size_t ny, double *scra
      * alone (libgomp, 1.2 us on the development VM) is 8 % of a 10^5-element dot in cache.
      * The bits do not change: block partials and their pairwise sum do not depend on which
      * thread computed them. */
-    omp_sched_t kind;
-    int chunk;
-    omp_get_schedule(&kind, &chunk);
     if (omp_get_max_threads() == 1) {
-        for (size_t b = 0; b < nblocks; b++)
-            scratch[b] = dot_one_block(x, y, nx, b);
-    } else if ((kind & ~omp_sched_monotonic) == omp_sched_static && chunk <= 0) {
-        /* The same loop as schedule(runtime) gives with static and no chunk, but the split is
-         * computed inline: libgomp's run-time dispatch (a work share, its lock and bookkeeping)
-         * costs 1.7 us at 2 threads, 17 % of a 10^5-element dot in cache. */
-#pragma omp parallel for schedule(static)
         for (size_t b = 0; b < nblocks; b++)
             scratch[b] = dot_one_block(x, y, nx, b);
     } else {

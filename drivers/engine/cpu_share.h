@@ -7,12 +7,13 @@
  * CPU (not OpenMP threads: the pool and its pinning stay untouched), releases them together and
  * lets each count turns of arithmetic (a fixed block of independent fma chains, then a look
  * at the monotonic clock) until a common deadline. A CPU taken away for part of the window (by
- * the host or by another process) counts fewer turns, and so does one that runs but computes
- * slower: its core shared with a busy hyperthread of another guest, or clocked down. (A loop
- * of clock reads alone, the first version, read 0.95 through a whole sweep in which one vCPU
- * computed at about 70 % of the other's speed and the 2-thread expsum ran 1.35x instead of
- * 1.98x.) The result is the least count over the largest: 1 when every CPU ran the whole
- * window at the same speed, 0.5 when one ran half of it.
+ * the host or by another process) counts fewer turns; so, by design, does one that runs but
+ * computes slower (its core shared with a busy hyperthread, or clocked down), which a loop of
+ * clock reads alone, the first version, barely sees: it read 0.95 through a sweep in which the
+ * 2-thread expsum ran 1.35x instead of 1.98x at an unchanged 1-thread time. That case is not
+ * reproduced in the tests, and every CPU slowing alike leaves the balance at 1 (turns_per_s
+ * below records it). The result is the least count over the largest: 1 when every CPU ran the
+ * whole window at the same speed, 0.5 when one ran half of it.
  *
  * Units: seconds in, a fraction out. Errors: NaN with fewer than two allowed CPUs, when a
  * thread cannot be created or pinned, or when the threads are not all ready within 200 ms.

@@ -29,7 +29,7 @@
 #define DISTURBANCE_STEAL   0.05 /* 5 % of the machine stolen by the host                    */
 #define DISTURBANCE_OTHERS  0.10 /* 10 % of the machine used by other processes              */
 #define DISTURBANCE_LATENCY 1.5  /* latency changed by more than 1.5x either way              */
-/* A CPU that ran under 85 % of the busiest one's turns: idle windows read 0.88 or more in 95 %
+/* A CPU that ran under 85 % of the busiest one's turns: idle windows read 0.877 or more in 95 %
  * of 2011 rounds of two studies on the development VM, and its rounds at 0.78-0.84 ran a
  * 2-thread point 50 % slower, far beyond the 2 % precision the rounds aim at. */
 #define DISTURBANCE_BALANCE 0.85
