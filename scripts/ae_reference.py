@@ -65,7 +65,7 @@ def features(trai, chan, time, thr, fs, volts):
 def reference_rows(paths):
     for path in paths:
         for rec in records(path):
-            yield os.path.basename(path), features(*rec)
+            yield path, features(*rec)
 
 
 def check(csv_path, paths):

@@ -137,6 +137,29 @@ Test(ae, generated_raw_and_flac_files_match_the_reference_and_each_other) {
     cr_expect_eq(count_lines(slurp(path_in("raw.csv"))), NREC + 1);
 }
 
+/* Two inputs of the same name in different folders: each row names its file by the path given,
+ * so their rows can be told apart. */
+Test(ae, rows_name_the_file_by_the_path_given) {
+    char a_dir[600], b_dir[600], a_file[700], b_file[700];
+    snprintf(a_dir, sizeof a_dir, "%s/a", dir);
+    snprintf(b_dir, sizeof b_dir, "%s/b", dir);
+    cr_assert_eq(mkdir(a_dir, 0755), 0);
+    cr_assert_eq(mkdir(b_dir, 0755), 0);
+    snprintf(a_file, sizeof a_file, "%s/x.tradb", a_dir);
+    snprintf(b_file, sizeof b_file, "%s/x.tradb", b_dir);
+    cr_assert_eq(tradb_support_write(a_file, recs, NREC, TRADB_RAW), 0);
+    cr_assert_eq(tradb_support_write(b_file, recs, NREC, TRADB_RAW), 0);
+    char args[2048];
+    snprintf(args, sizeof args, "ae -q %s %s -o %s/two.csv", a_file, b_file, dir);
+    run_ok(args);
+    const char *csv = slurp(path_in("two.csv"));
+    char a_row[800], b_row[800];
+    snprintf(a_row, sizeof a_row, "\n%s,1,", a_file);
+    snprintf(b_row, sizeof b_row, "\n%s,1,", b_file);
+    cr_expect(strstr(csv, a_row) && strstr(csv, b_row), "rows do not name %s and %s:\n%.600s",
+              a_file, b_file, csv);
+}
+
 Test(ae, the_same_bytes_at_any_threads_schedule_chunk_and_batch) {
     char flac[600];
     snprintf(flac, sizeof flac, "%s", path_in("gen_flac.tradb"));
@@ -246,7 +269,7 @@ Test(ae, real_files_match_the_reference_and_flac_equals_raw) {
     cr_expect_eq(count_lines(plain), 5, "the four hits of sample_plain:\n%s", plain);
     for (int trai = 1; trai <= 4; trai++) {
         char row[64];
-        snprintf(row, sizeof row, "\nsample_plain.tradb,%d,", trai);
+        snprintf(row, sizeof row, "\n" REAL_DATA "/sample_plain.tradb,%d,", trai);
         cr_expect(strstr(plain, row), "no TRAI %d in\n%s", trai, plain);
     }
     static const char *const files =

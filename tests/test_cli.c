@@ -440,12 +440,34 @@ Test(binary, ceilings_are_stored_and_read_back_by_run) {
 
 /* A team smaller than asked (the runtime's thread limit) gives each outer thread of the
  * nested gemm a larger block of rows than it planned for: results must still validate. */
+/* A value listed twice is measured once, with a note: two rows of one point would look like two
+ * measurements of different things. */
+Test(binary, repeated_list_values_are_measured_once) {
+    char dir[] = "/tmp/ompsweep-repeat-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    static char out[1 << 16];
+    char args[1024], csv[600];
+    snprintf(csv, sizeof csv, "%s/r.csv", dir);
+    snprintf(args, sizeof args,
+             "run dot --variant omp,omp --threads 1,2,1 --size 10k,10000 --chunk 1K,1024B,1K "
+             "--precision 0 --samples 3 --min-time 1ms --quiet --csv %s",
+             csv);
+    cr_assert_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
+    const char *notes[] = {"--variant: 1 repeated value dropped", "--threads: 1 repeated value",
+                           "--size: 1 repeated value", "--chunk: 2 repeated values"};
+    for (size_t i = 0; i < 4; i++)
+        cr_expect(strstr(out, notes[i]), "no note '%s' in:\n%s", notes[i], out);
+    /* header, ref, omp at 1 and 2 threads: one size, one chunk */
+    cr_expect_eq(count_lines(csv), 4, "%s", out);
+    test_dir_remove(dir);
+}
+
 Test(binary, nested_gemm_validates_when_the_runtime_gives_fewer_threads) {
     static char out[1 << 16];
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "OMP_THREAD_LIMIT=2 %s run gemm --variant omp_in_omp,blas_in_omp --size 100 "
-             "--threads 3,4 --precision 0 --samples 1 --min-time 1ms --quiet 2>&1",
+             "OMP_THREAD_LIMIT=3 %s run gemm --variant omp_in_omp,blas_in_omp --size 100 "
+             "--threads 2,3 --param inner=2 --precision 0 --samples 1 --min-time 1ms --quiet 2>&1",
              OMPSWEEP_BIN);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);

@@ -6,6 +6,7 @@
 #include "engine/sweep.h"
 #include "format/outfile.h"
 #include "format/units.h"
+#include "machine/omp_team.h"
 #include "realdata/ae_extract.h"
 
 #include <omp.h>
@@ -43,7 +44,7 @@ struct ae_args {
 
 static const struct option_row ae_rows[] = {
     {"output", 'o', OPTION_TEXT, offsetof(struct ae_args, output), 0, 0},
-    {"threads", 0, OPTION_COUNT, offsetof(struct ae_args, threads), 1, 4096},
+    {"threads", 0, OPTION_COUNT, offsetof(struct ae_args, threads), 1, OMP_TEAM_MAX},
     {"chunk", 0, OPTION_COUNT, offsetof(struct ae_args, chunk), 0, 1 << 30},
     {"batch", 0, OPTION_COUNT, offsetof(struct ae_args, batch), 1, 1 << 20},
     {"quiet", 'q', OPTION_FLAG, offsetof(struct ae_args, o.quiet), 0, 0},
@@ -93,6 +94,8 @@ int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
     int first, rc = parse_args(argc, argv, &a, &kind, &first);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (command_check_teams("ae", &a.threads, 1, "--threads"))
+        return EXIT_USAGE;
     struct outfile of = {0};
     char err[UNITS_ERRLEN];
     if (a.output && outfile_open(&of, a.output, err, sizeof err))
@@ -111,8 +114,8 @@ int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
     if (!a.o.quiet)
         summary(&a, &t, files, seconds);
     int failed = t.failed > 0 || t.files_failed > 0;
-    if (!a.output)
-        return fflush(stdout) == 0 && !failed ? 0 : 1;
+    if (!a.output) /* main checks that stdout took it all */
+        return failed ? EXIT_FAILED : 0;
     if (t.files_failed == files) {
         outfile_abort(&of);
         return EXIT_FAILED;

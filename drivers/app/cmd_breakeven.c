@@ -7,6 +7,7 @@
 #include "format/outfile.h"
 #include "format/units.h"
 #include "machine/context.h"
+#include "machine/omp_team.h"
 #include "output/breakeven_write.h"
 
 #include <math.h>
@@ -58,7 +59,7 @@ struct breakeven_args {
 
 static const struct option_row breakeven_rows[] = {
     {"variant", 0, OPTION_TEXT, offsetof(struct breakeven_args, variant), 0, 0},
-    {"threads", 0, OPTION_COUNT, offsetof(struct breakeven_args, threads), 2, 4096},
+    {"threads", 0, OPTION_COUNT, offsetof(struct breakeven_args, threads), 2, OMP_TEAM_MAX},
     {"min-size", 0, OPTION_COUNT, offsetof(struct breakeven_args, min_size), 1, 0x1p50},
     {"max-size", 0, OPTION_COUNT, offsetof(struct breakeven_args, max_size), 1, 0x1p50},
     {"max-pairs", 0, OPTION_COUNT, offsetof(struct breakeven_args, max_pairs), 8, 10000},
@@ -254,11 +255,8 @@ int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv) {
         a.threads = ctx.allowed_cpus > 2 ? ctx.allowed_cpus : 2;
     /* The kernels open their own teams: a runtime that gives fewer threads than asked would
      * make the N-thread times those of a smaller team, unnoticed. */
-    if (omp_get_thread_limit() < a.threads)
-        return command_usage_error("breakeven",
-                                   "--threads %lld: the OpenMP runtime allows at most %d threads "
-                                   "(OMP_THREAD_LIMIT)",
-                                   a.threads, omp_get_thread_limit());
+    if (command_check_teams("breakeven", &a.threads, 1, "--threads"))
+        return EXIT_USAGE;
     struct job *jobs = NULL;
     struct breakeven_found *found = NULL;
     size_t n = 0;

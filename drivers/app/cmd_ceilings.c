@@ -2,6 +2,7 @@
  * and optionally store them (--json) for `ompsweep run --ceilings`. */
 #include "app/commands.h"
 #include "app/options.h"
+#include "machine/omp_team.h"
 
 #include "engine/latency.h"
 #include "engine/sweep.h"
@@ -95,12 +96,18 @@ int cmd_ceilings(int argc, char **argv, int full_argc, char **full_argv) {
                                   .progress = a.o.quiet ? NULL : stderr};
     char err[UNITS_ERRLEN];
     long long *threads = NULL;
-    if (a.o.threads &&
-        units_parse_count_list(a.o.threads, 1, 4096, &threads, &s.nthreads, err, sizeof err))
+    if (a.o.threads && units_parse_count_list(a.o.threads, 1, OMP_TEAM_MAX, &threads, &s.nthreads,
+                                              err, sizeof err))
         return command_usage_error("ceilings", "--threads: %s", err);
     if (!a.o.threads && sweep_default_threads(cpus, &threads, &s.nthreads))
         return command_usage_error("ceilings", "out of memory");
+    command_drop_repeats("ceilings", "--threads", threads, sizeof *threads, &s.nthreads,
+                         command_same_count);
     s.threads = threads;
+    if (command_check_teams("ceilings", threads, s.nthreads, a.o.threads ? "--threads" : NULL)) {
+        free(threads);
+        return EXIT_USAGE;
+    }
     s.stream_elements =
         a.size ? a.size : ceilings_stream_elements(llc_total(&ctx), ctx.memory_bytes);
     if (ctx.memory_bytes > 0 && 3.0 * 8.0 * (double)s.stream_elements > 0.8 * ctx.memory_bytes) {

@@ -3,6 +3,7 @@
 #include "app/commands.h"
 #include "app/options.h"
 #include "atomic_file.h"
+#include "machine/omp_team.h"
 
 #include "format/units.h"
 #include "realdata/etl.h"
@@ -63,7 +64,7 @@ struct noise_args {
 static const struct option_row noise_rows[] = {
     {"output", 'o', OPTION_TEXT, offsetof(struct noise_args, outdir), 0, 0},
     {"sigma", 0, OPTION_REAL, offsetof(struct noise_args, sigma), 0, 1e6},
-    {"threads", 0, OPTION_COUNT, offsetof(struct noise_args, threads), 1, 4096},
+    {"threads", 0, OPTION_COUNT, offsetof(struct noise_args, threads), 1, OMP_TEAM_MAX},
     {NULL, 0, OPTION_FLAG, 0, 0, 0},
 };
 
@@ -219,6 +220,8 @@ static int etl_noise(int argc, char **argv) {
     int rc = parse_options(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (command_check_teams(NOISE_CMD, &a.threads, 1, "--threads"))
+        return EXIT_USAGE;
     struct etl_file *files = calloc(a.ninputs, sizeof *files);
     if (!files)
         return command_usage_error(NOISE_CMD, "out of memory");

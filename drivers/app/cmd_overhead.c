@@ -8,6 +8,7 @@
 #include "format/outfile.h"
 #include "format/units.h"
 #include "machine/context.h"
+#include "machine/omp_team.h"
 #include "output/overhead_write.h"
 
 #include <stddef.h>
@@ -134,10 +135,20 @@ static int build_plan(const struct overhead_args *a, int cpus, struct overhead_p
                                       &p->chunks, &p->nchunks, err, sizeof err))
         rc = command_usage_error("overhead", "--chunk: %s", err);
     if (!rc && a->o.threads &&
-        units_parse_count_list(a->o.threads, 1, 4096, &p->threads, &p->nthreads, err, sizeof err))
+        units_parse_count_list(a->o.threads, 1, OMP_TEAM_MAX, &p->threads, &p->nthreads, err,
+                               sizeof err))
         rc = command_usage_error("overhead", "--threads: %s", err);
     if (!rc && !a->o.threads && sweep_default_threads(cpus, &p->threads, &p->nthreads))
         rc = command_usage_error("overhead", "out of memory");
+    if (!rc) {
+        command_drop_repeats("overhead", "--threads", p->threads, sizeof *p->threads, &p->nthreads,
+                             command_same_count);
+        command_drop_repeats("overhead", "--chunk", p->chunks, sizeof *p->chunks, &p->nchunks,
+                             command_same_count);
+    }
+    if (!rc)
+        rc = command_check_teams("overhead", p->threads, p->nthreads,
+                                 a->o.threads ? "--threads" : NULL);
     return rc;
 }
 

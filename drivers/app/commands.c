@@ -4,6 +4,7 @@
 #include "format/units.h"
 #include "kernel.h"
 #include "machine/context.h"
+#include "machine/omp_team.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,4 +64,40 @@ int command_find_variant(const char *command, const struct kernel *k, const char
                  k->variants[i].name);
     return command_usage_error(command, "--variant: '%s' is not a variant of %s (it has: %s)", name,
                                k->name, known);
+}
+
+int command_check_teams(const char *command, const long long *threads, size_t n,
+                        const char *option) {
+    char err[512];
+    for (size_t i = 0; i < n; i++)
+        if (omp_team_check((int)threads[i], option ? option : "the default --threads", err,
+                           sizeof err))
+            return command_usage_error(command, "%s", err);
+    return 0;
+}
+
+void command_drop_repeats(const char *command, const char *option, void *items, size_t size,
+                          size_t *n, int (*same)(const void *, const void *)) {
+    char *base = items;
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        size_t j = 0;
+        while (j < kept && !same(base + j * size, base + i * size))
+            j++;
+        if (j == kept)
+            memmove(base + kept++ * size, base + i * size, size);
+    }
+    if (kept < *n)
+        fprintf(stderr,
+                "ompsweep %s: note: %s: %zu repeated value%s dropped (each is measured once)\n",
+                command, option, *n - kept, *n - kept == 1 ? "" : "s");
+    *n = kept;
+}
+
+int command_same_count(const void *a, const void *b) {
+    return *(const long long *)a == *(const long long *)b;
+}
+
+int command_same_pointer(const void *a, const void *b) {
+    return *(const void *const *)a == *(const void *const *)b;
 }

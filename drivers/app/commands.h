@@ -4,6 +4,8 @@
 #ifndef OMPSWEEP_COMMANDS_H
 #define OMPSWEEP_COMMANDS_H
 
+#include <stddef.h>
+
 /* The exit codes of every command (main returns them). */
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
@@ -32,6 +34,22 @@ int command_open_outputs(const char *command, const char *csv, const char *json,
 /* Renames a written output into place (nothing if it was not opened): 0, or 1 after a message
  * naming the option. */
 int command_commit_output(const char *command, struct outfile *o, const char *option);
+
+/* Each count in threads[0..n) gets a team of that many threads (machine/omp_team.h): 0, or
+ * EXIT_USAGE after a message naming option (or "the default --threads" when option is NULL)
+ * and the OpenMP setting in the way. */
+int command_check_teams(const char *command, const long long *threads, size_t n,
+                        const char *option);
+
+/* Drops repeated items from items[0..*n) (each size bytes; same() says two are equal), keeping
+ * the first of each, and says on stderr how many went: a value listed twice (--threads 1,1)
+ * would be measured twice and reported as two points. */
+void command_drop_repeats(const char *command, const char *option, void *items, size_t size,
+                          size_t *n, int (*same)(const void *, const void *));
+
+/* same() for long long items and for pointers, for command_drop_repeats. */
+int command_same_count(const void *a, const void *b);
+int command_same_pointer(const void *a, const void *b);
 
 struct context;
 

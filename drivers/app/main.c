@@ -3,9 +3,12 @@
 
 #include "machine/cache_override.h"
 #include "machine/context.h"
+#include "machine/omp_team.h"
 #include "machine/ranks.h"
 #include "machine/start_env.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +67,78 @@ static int across_ranks_check(const char *cmd, int across_ranks) {
     return 0;
 }
 
+/* Descriptors 0 to 2 open: a closed one is the next that open() returns, so a result's temporary
+ * file would become "stderr" and collect the progress lines. A closed one gets /dev/null. */
+static int standard_fds_open(void) {
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (opened != fd) {
+            if (opened >= 0)
+                close(opened);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* What a command printed must have reached stdout: a full disk or a failed pipe is a failed
+ * run, not a success with a truncated table. */
+static int finish_stdout(const char *cmd, int rc) {
+    errno = 0;
+    int failed = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    if (!failed)
+        return rc;
+    /* An earlier failed write leaves only the stream's error flag, not its errno. */
+    fprintf(stderr, "ompsweep %s: cannot write the standard output: %s\n", cmd,
+            e ? strerror(e) : "a write to it failed");
+    return rc ? rc : EXIT_FAILED;
+}
+
+/* The command running, until it returns: a library that ends the process itself (libgomp when
+ * it cannot create a thread) leaves its own message only. */
+static const char *running_command;
+
+static void explain_library_exit(void) {
+    if (running_command)
+        fprintf(stderr,
+                "ompsweep %s: stopped by a library (its message is above); when threads could "
+                "not be created, ask for fewer (--threads, OMP_NUM_THREADS) or allow more "
+                "(ulimit -u, ulimit -v)\n",
+                running_command);
+}
+
+static int run_pinned(const char *cmd, int across_ranks, int (*run)(int, char **, int, char **),
+                      int argc, char **argv) {
+    if (start_env_take_options(cmd, &argc, argv))
+        return EXIT_USAGE;
+    start_env_apply(argv); /* before MPI starts: it re-executes the process */
+    char err[512];
+    if (omp_team_env_check(err, sizeof err)) {
+        fprintf(stderr, "ompsweep %s: %s\n", cmd, err);
+        return EXIT_USAGE;
+    }
+    if (ranks_init(&argc, &argv))
+        return EXIT_FAILED;
+    int rc = across_ranks_check(cmd, across_ranks);
+    running_command = cmd;
+    atexit(explain_library_exit);
+    if (!rc)
+        rc = run(argc - 1, argv + 1, argc, argv);
+    running_command = NULL;
+    ranks_finalize();
+    return rc;
+}
+
 int main(int argc, char **argv) {
+    if (standard_fds_open())
+        return EXIT_FAILED;
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
@@ -74,17 +148,17 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
-        return 0;
+        return finish_stdout(cmd, 0);
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("ompsweep %s\n", OMPSWEEP_VERSION);
-        return 0;
+        return finish_stdout(cmd, 0);
     }
     if (strcmp(cmd, "list") == 0)
-        return cmd_list(argc - 1, argv + 1);
+        return finish_stdout(cmd, cmd_list(argc - 1, argv + 1));
     /* The report measures nothing: no pinning, no re-execution. */
     if (strcmp(cmd, "report") == 0)
-        return cmd_report(argc - 1, argv + 1, argc, argv);
+        return finish_stdout(cmd, cmd_report(argc - 1, argv + 1, argc, argv));
     static const struct {
         const char *name;
         int (*run)(int, char **, int, char **);
@@ -99,18 +173,9 @@ int main(int argc, char **argv) {
                   {"ae", cmd_ae, 0},
                   {"etl", cmd_etl, 0}};
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
-        if (strcmp(cmd, pinned[i].name) == 0) {
-            if (start_env_take_options(cmd, &argc, argv))
-                return EXIT_USAGE;
-            start_env_apply(argv); /* before MPI starts: it re-executes the process */
-            if (ranks_init(&argc, &argv))
-                return EXIT_FAILED;
-            int rc = across_ranks_check(cmd, pinned[i].across_ranks);
-            if (!rc)
-                rc = pinned[i].run(argc - 1, argv + 1, argc, argv);
-            ranks_finalize();
-            return rc;
-        }
+        if (strcmp(cmd, pinned[i].name) == 0)
+            return finish_stdout(
+                cmd, run_pinned(cmd, pinned[i].across_ranks, pinned[i].run, argc, argv));
     fprintf(stderr, "ompsweep: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

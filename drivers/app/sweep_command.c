@@ -172,7 +172,12 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
             rc = sweep_plan_build(command, k, a, cpus, &plan);
     }
     if (!rc)
+        sweep_plan_drop_repeats(command, &plan);
+    if (!rc)
         rc = sweep_plan_check_memory(command, &plan, ctx.memory_bytes);
+    if (!rc)
+        rc = command_check_teams(command, plan.threads, plan.nthreads,
+                                 a->common.threads ? "--threads" : NULL);
     for (size_t v = 0; !rc && v < plan.nvariants; v++)
         if (plan.variants[v]->flags & VARIANT_BLAS) {
             command_blas_warning(command, &ctx);

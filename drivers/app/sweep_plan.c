@@ -1,5 +1,6 @@
 /* sweep_plan: a sweep command's options resolved into the engine's plan (see sweep_plan.h). */
 #include "app/sweep_plan.h"
+#include "machine/omp_team.h"
 
 #include "app/commands.h"
 #include "format/units.h"
@@ -141,8 +142,8 @@ int sweep_plan_build(const char *command, const struct kernel *k, const struct r
     plan->progress = a->common.quiet ? NULL : stderr;
     int rc = resolve_variants(command, k, a->variants, plan);
     if (!rc && a->common.threads &&
-        units_parse_count_list(a->common.threads, 1, 4096, &plan->threads, &plan->nthreads, err,
-                               sizeof err))
+        units_parse_count_list(a->common.threads, 1, OMP_TEAM_MAX, &plan->threads, &plan->nthreads,
+                               err, sizeof err))
         rc = command_usage_error(command, "--threads: %s", err);
     if (!rc && !a->common.threads && sweep_default_threads(cpus, &plan->threads, &plan->nthreads))
         rc = command_usage_error(command, "out of memory");
@@ -163,6 +164,28 @@ int sweep_plan_build(const char *command, const struct kernel *k, const struct r
             plan->sizes[0] = k->default_size;
     }
     return rc ? rc : resolve_params(command, k, a, plan);
+}
+
+static int same_schedule(const void *a, const void *b) {
+    return *(const enum sweep_schedule *)a == *(const enum sweep_schedule *)b;
+}
+
+static int same_chunk(const void *a, const void *b) {
+    const struct chunk_spec *x = a, *y = b;
+    return x->kind == y->kind && x->value == y->value;
+}
+
+void sweep_plan_drop_repeats(const char *command, struct sweep_plan *plan) {
+    command_drop_repeats(command, "--variant", plan->variants, sizeof *plan->variants,
+                         &plan->nvariants, command_same_pointer);
+    command_drop_repeats(command, "--threads", plan->threads, sizeof *plan->threads,
+                         &plan->nthreads, command_same_count);
+    command_drop_repeats(command, "--schedule", plan->schedules, sizeof *plan->schedules,
+                         &plan->nschedules, same_schedule);
+    command_drop_repeats(command, "--chunk", plan->chunks, sizeof *plan->chunks, &plan->nchunks,
+                         same_chunk);
+    command_drop_repeats(command, "--size", plan->sizes, sizeof *plan->sizes, &plan->nsizes,
+                         command_same_count);
 }
 
 void sweep_plan_free(struct sweep_plan *plan) {

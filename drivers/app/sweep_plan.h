@@ -39,6 +39,10 @@ int sweep_plan_build(const char *command, const struct kernel *k, const struct r
 /* Frees what sweep_plan_build allocated. */
 void sweep_plan_free(struct sweep_plan *plan);
 
+/* Drops values listed twice in --variant, --threads, --schedule, --chunk and --size, with a note
+ * on stderr (app/commands.h); call once on the final plan. */
+void sweep_plan_drop_repeats(const char *command, struct sweep_plan *plan);
+
 /* Linux overcommits: a working set beyond memory would be killed mid-run, so a size whose
  * working set (at the largest thread count, in a weak sweep) exceeds 80 % of memory_bytes is
  * refused up front. */

@@ -6,7 +6,6 @@
 #include "ae_features.h"
 #include "tradb.h"
 
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -119,14 +118,16 @@ static void show_progress(const char *file, long done, long total) {
             total > 0 ? 100.0 * (double)done / (double)total : 100.0);
 }
 
-static void write_batch(FILE *out, const char *path, const char *file, struct hit *hits, long n,
+/* Rows name the file by its path as given: two inputs of the same name in different folders
+ * stay apart. */
+static void write_batch(FILE *out, const char *path, struct hit *hits, long n,
                         struct ae_extract_totals *t) {
     for (long i = 0; i < n; i++) {
         if (hits[i].failed) {
             fprintf(stderr, "ompsweep ae: %s: %s (skipped)\n", path, hits[i].message);
             t->failed++;
         } else {
-            write_row(out, file, &hits[i]);
+            write_row(out, path, &hits[i]);
             t->hits++;
         }
         tradb_record_clear(&hits[i].rec);
@@ -149,23 +150,20 @@ int ae_extract_file(const char *path, const struct ae_extract_options *o, FILE *
         t->files_failed++;
         return -1;
     }
-    char *copy = strdup(path);
-    const char *file = copy ? basename(copy) : path;
     long total = tradb_record_count(db), done = 0, n;
     int broken = 0;
     while (!broken && (n = fetch_batch(db, hits, o, t, &broken)) > 0) {
         measure_batch(hits, n);
-        write_batch(out, path, file, hits, n, t);
+        write_batch(out, path, hits, n, t);
         done += n;
         if (o->progress)
-            show_progress(file, done, total);
+            show_progress(path, done, total);
     }
     if (o->progress)
         fputc('\n', stderr);
     for (size_t i = 0; i < o->batch_records; i++)
         tradb_record_clear(&hits[i].rec);
     free(hits);
-    free(copy);
     tradb_close(db);
     if (broken)
         t->files_failed++;
