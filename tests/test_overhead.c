@@ -128,7 +128,7 @@ Test(overhead_cli, bad_input_exits_2_names_the_problem_and_writes_nothing) {
     rmdir(dir);
 }
 
-Test(overhead_cli, a_team_smaller_than_asked_fails_and_writes_nothing) {
+Test(overhead_cli, a_team_smaller_than_asked_is_refused_and_writes_nothing) {
     char dir[] = "/tmp/ompsweep-ovh-XXXXXX", cmd[1024];
     cr_assert_not_null(mkdtemp(dir));
     static char out[1 << 14];
@@ -140,8 +140,8 @@ Test(overhead_cli, a_team_smaller_than_asked_fails_and_writes_nothing) {
     size_t n = fread(out, 1, sizeof out - 1, p);
     out[n] = '\0';
     int status = pclose(p);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", out);
-    cr_assert(strstr(out, "a team of 1 threads instead of 2"), "%s", out);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s", out);
+    cr_assert(strstr(out, "--threads 2: OMP_THREAD_LIMIT=1 caps a team at 1 thread;"), "%s", out);
     cr_assert(dir_is_empty(dir));
     rmdir(dir);
 }
