@@ -117,6 +117,32 @@ Test(faults, closed_stdin_and_stdout_leave_results_intact, .init = make_dir, .fi
     cr_expect_null(strstr(json, "variant      threads"), "the table went into the JSON");
 }
 
+/* ---- long paths ------------------------------------------------------------------------------ */
+
+/* A message about a long path keeps its reason: an output under a plain file, 3000 characters
+ * deep, must still say why it cannot be written. */
+Test(faults, an_error_about_a_long_path_keeps_its_reason, .init = make_dir, .fini = remove_dir) {
+    static char out[1 << 16];
+    char deep[4096], args[8192];
+    size_t n = (size_t)snprintf(deep, sizeof deep, "%s", dir);
+    while (n < 3000) {
+        n += (size_t)snprintf(
+            deep + n, sizeof deep - n, "/%.100s",
+            "a-folder-name-of-a-hundred-characters-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        cr_assert(mkdir(deep, 0755) == 0 || errno == EEXIST, "mkdir %s", deep);
+    }
+    snprintf(deep + n, sizeof deep - n, "/plain");
+    FILE *f = fopen(deep, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    snprintf(args, sizeof args, "%s %s --csv %s/x.csv 2>&1", OMPSWEEP_BIN, QUICK_RUN, deep);
+    int rc = run_shell(args, out, sizeof out);
+    cr_expect_eq(rc, 2, "exited %d", rc);
+    cr_expect(strstr(out, "Not a directory"), "the reason was cut off:\n%.200s ... %s", out,
+              out + (strlen(out) > 200 ? strlen(out) - 200 : 0));
+}
+
 /* ---- a standard output that cannot be written ------------------------------------------------ */
 
 Test(faults, a_full_stdout_is_a_failed_run_with_a_message) {

@@ -68,7 +68,7 @@ int command_find_variant(const char *command, const struct kernel *k, const char
 
 int command_check_teams(const char *command, const long long *threads, size_t n,
                         const char *option) {
-    char err[512];
+    char err[UNITS_ERRLEN];
     for (size_t i = 0; i < n; i++)
         if (omp_team_check((int)threads[i], option ? option : "the default --threads", err,
                            sizeof err))

@@ -1,5 +1,6 @@
 /* ompsweep: measure how OpenMP kernels scale with threads, schedule, chunk and size. */
 #include "app/commands.h"
+#include "format/units.h"
 
 #include "machine/cache_override.h"
 #include "machine/context.h"
@@ -40,7 +41,7 @@ static int check_cache_override(void) {
     const char *spec = getenv(CACHE_OVERRIDE_ENV);
     struct cache_size sizes[CONTEXT_MAX_CACHES];
     int n;
-    char err[256];
+    char err[UNITS_ERRLEN];
     if (!spec || !*spec ||
         cache_override_parse(spec, sizes, CONTEXT_MAX_CACHES, &n, err, sizeof err) == 0)
         return 0;
@@ -119,7 +120,7 @@ static int run_pinned(const char *cmd, int across_ranks, int (*run)(int, char **
     if (start_env_take_options(cmd, &argc, argv))
         return EXIT_USAGE;
     start_env_apply(argv); /* before MPI starts: it re-executes the process */
-    char err[512];
+    char err[UNITS_ERRLEN];
     if (omp_team_env_check(err, sizeof err)) {
         fprintf(stderr, "ompsweep %s: %s\n", cmd, err);
         return EXIT_USAGE;

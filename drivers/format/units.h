@@ -19,7 +19,9 @@ struct chunk_spec {
     long long value; /* units or bytes; 0 for CHUNK_ALL */
 };
 
-enum { UNITS_ERRLEN = 256 };
+/* The size of every command's error message buffer: room for two whole paths (PATH_MAX each)
+ * and the words around them, so that no message loses its reason at the end. */
+enum { UNITS_ERRLEN = 2 * 4096 + 1024 };
 
 /* A whole non-negative integer with an optional decimal suffix (k, M, G), within [min, max]. */
 int units_parse_count(const char *s, long long min, long long max, long long *out, char *err,

@@ -1,6 +1,7 @@
 /* start_env: binding and OpenBLAS core set before the libraries load (see start_env.h). */
 #include "machine/start_env.h"
 
+#include "format/units.h"
 #include "machine/blas_env.h"
 #include "machine/cpu_flags.h"
 #include "machine/pinning.h"
@@ -16,7 +17,7 @@
 #define OPTION "--blas-core"
 
 int start_env_take_options(const char *command, int *argc, char **argv) {
-    char flags[CPU_FLAGS_MAX], err[1024];
+    char flags[CPU_FLAGS_MAX], err[UNITS_ERRLEN];
     const char *value = NULL;
     int out = 1;
     cpu_flags_read(NULL, flags, sizeof flags);
