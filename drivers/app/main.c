@@ -5,6 +5,7 @@
 #include "machine/context.h"
 #include "machine/ranks.h"
 #include "machine/start_env.h"
+#include "temp_registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,11 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    /* From here on, SIGINT, SIGTERM and SIGHUP remove the temporary files before dying. */
+    if (temp_registry_install() != 0) {
+        perror("ompsweep: cannot set the signal handlers");
+        return EXIT_FAILED;
+    }
     if (check_cache_override())
         return EXIT_USAGE;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
