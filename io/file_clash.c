@@ -29,7 +29,8 @@ static int append_lexically(char *out, size_t len, char *rest) {
             continue;
         }
         size_t used = strlen(out);
-        int n = snprintf(out + used, len - used, "%s%s", used && out[used - 1] == '/' ? "" : "/", c);
+        int n =
+            snprintf(out + used, len - used, "%s%s", used && out[used - 1] == '/' ? "" : "/", c);
         if (n < 0 || (size_t)n >= len - used)
             return ENAMETOOLONG;
     }

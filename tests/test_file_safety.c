@@ -222,7 +222,8 @@ Test(temporaries, none_during_a_run_or_after_sigint) {
     interrupt_a_run(SIGINT);
 }
 
-Test(temporaries, none_after_sigterm_while_a_plot_is_drawn) {
+/* A report stopped by sig while gnuplot draws its first plot: no temporary file is left. */
+static void interrupt_a_report(int sig) {
     char args[2048], res[600], plots[700], gnuplot[700], env[800];
     snprintf(res, sizeof res, "%s/res", dir);
     snprintf(args, sizeof args,
@@ -239,12 +240,20 @@ Test(temporaries, none_after_sigterm_while_a_plot_is_drawn) {
     pid_t pid = start(args, env);
     snprintf(plots, sizeof plots, "%s/plots", res);
     int seen = wait_for_temporary(plots, 20.0);
-    kill(pid, SIGTERM);
-    expect_killed_by(pid, SIGTERM);
+    kill(pid, sig);
+    expect_killed_by(pid, sig);
     kill(-pid, SIGKILL); /* the sleeping gnuplot */
     cr_assert(seen, "the plot's temporary file appeared");
     cr_expect_eq(temp_files_in(plots), 0, "a plot's temporary file is left");
     cr_expect_eq(temp_files_in(res), 0, "the report's temporary file is left");
+}
+
+Test(temporaries, none_after_sigterm_while_a_plot_is_drawn) {
+    interrupt_a_report(SIGTERM);
+}
+
+Test(temporaries, none_after_sigint_while_a_plot_is_drawn) {
+    interrupt_a_report(SIGINT);
 }
 
 /* The name a temporary file of final would have in a process pid. */

@@ -39,7 +39,8 @@ int command_check_files(const char *command, const struct file_use *u, size_t n)
         return 0;
     const struct file_use *out = u[j].output ? &u[j] : &u[i], *other = out == &u[j] ? &u[i] : &u[j];
     if (other->output)
-        return command_usage_error(command, "%s: '%s' is the same file as %s '%s': one would "
+        return command_usage_error(command,
+                                   "%s: '%s' is the same file as %s '%s': one would "
                                    "replace the other",
                                    out->what, out->path, other->what, other->path);
     if (other->what)

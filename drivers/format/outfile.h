@@ -27,8 +27,8 @@
 #include <stdio.h>
 
 struct outfile {
-    FILE *f;         /* open between outfile_open and outfile_commit or outfile_abort */
-    char path[4096]; /* the name, %-codes expanded */
+    FILE *f;                 /* open between outfile_open and outfile_commit or outfile_abort */
+    char path[4096];         /* the name, %-codes expanded */
     struct atomic_file file; /* its temporary file once the first bytes are written */
     int error;               /* the errno of the first failed write; 0 */
     int discard;             /* set by outfile_abort: bytes still buffered go nowhere */
