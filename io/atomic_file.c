@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,8 +17,8 @@
 
 static const char marker[] = ".ompsweep.tmp.";
 
-/* This host's name with every character outside [A-Za-z0-9._-] made '_', so that the
- * temporary name stays one plain file name. */
+/* This host's name (at most len - 1 characters) with every character outside [A-Za-z0-9._-]
+ * made '_', so that the temporary name stays one plain file name. */
 static void host_name(char *out, size_t len) {
     char host[256] = "";
     if (gethostname(host, sizeof host - 1) != 0 || !host[0])
@@ -33,9 +34,16 @@ static void host_name(char *out, size_t len) {
 }
 
 int atomic_file_temp_name(const char *path, long pid, unsigned n, char *out, size_t len) {
-    char host[256];
+    char host[65], suffix[128];
     host_name(host, sizeof host);
-    int k = snprintf(out, len, "%s%s%ld.%u.%s", path, marker, pid, n, host);
+    snprintf(suffix, sizeof suffix, "%s%ld.%u.%s", marker, pid, n, host);
+    /* A final name near the file system's limit (NAME_MAX) gets a shortened temporary name:
+     * only the suffix says whose it is. */
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path + 1) : 0, base_len = strlen(path) - dir_len;
+    if (base_len + strlen(suffix) > NAME_MAX)
+        base_len = NAME_MAX - strlen(suffix);
+    int k = snprintf(out, len, "%.*s%s", (int)(dir_len + base_len), path, suffix);
     return k < 0 || (size_t)k >= len ? ENAMETOOLONG : 0;
 }
 
@@ -58,7 +66,7 @@ static long temporary_owner(const char *name, const char *host) {
 
 /* Removes the temporaries in folder that a process of this host that no longer exists left. */
 static void remove_stale(const char *folder) {
-    char host[256];
+    char host[65];
     host_name(host, sizeof host);
     DIR *d = opendir(folder);
     if (!d)

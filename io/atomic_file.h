@@ -3,9 +3,10 @@
  * write leaves the old file, or nothing, where it was. Every output of ompsweep goes this way:
  * result files, reports and plots, audio.
  *
- * The temporary name is "NAME.ompsweep.tmp.PID.N.HOST" in the final name's folder: visible,
- * saying which program and which process on which host is writing it, and on the same file
- * system, so that rename() replaces the final name in one step. It is created with mode 0644
+ * The temporary name is "NAME.ompsweep.tmp.PID.N.HOST" in the final name's folder (HOST: at
+ * most 64 characters; NAME cut short when the whole would exceed NAME_MAX): visible, saying
+ * which program and which process on which host is writing it, and on the same file system,
+ * so that rename() replaces the final name in one step. It is created with mode 0644
  * (before the umask) and registered (io/temp_registry.h) until it is renamed or removed, so a
  * SIGINT, SIGTERM or SIGHUP removes it. Before creating one, atomic_file_open removes the
  * temporaries in the same folder that a process of this host left behind when it died (its

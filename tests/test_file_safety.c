@@ -284,12 +284,22 @@ Test(temporaries, stale_ones_of_a_dead_process_go_a_live_ones_stay) {
     cr_expect_eq(access(final, F_OK), 0, "the result is written");
 }
 
-Test(temporaries, names_are_visible_and_say_whose) {
+Test(temporaries, names_are_visible_say_whose_and_fit) {
     char name[900];
     temporary_of("res/x.csv", 4242, name, sizeof name);
     cr_expect(strncmp(name, "res/x.csv.", 10) == 0, "beside the final name, visible: %s", name);
     cr_expect(strstr(name, "ompsweep") && strstr(name, "4242") && strstr(name, ".tmp."),
               "the program, the process and .tmp. in %s", name);
+    /* A final name at the file system's limit still has a temporary name that can be made. */
+    char final[600], args[1024];
+    int n = snprintf(final, sizeof final, "%s/", dir);
+    memset(final + n, 'x', 251);
+    snprintf(final + n + 251, sizeof final - (size_t)n - 251, ".csv");
+    temporary_of(final, 4242, name, sizeof name);
+    cr_expect_leq(strlen(strrchr(name, '/') + 1), 255, "%s", name);
+    snprintf(args, sizeof args, "run " QUICK " --csv %s", final);
+    cr_expect_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
+    cr_expect_eq(access(final, F_OK), 0, "a 255-character name is written");
 }
 
 /* ---- %-codes ------------------------------------------------------------------------------- */
