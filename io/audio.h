@@ -20,7 +20,7 @@
  * written are a function of the samples and the format alone, except for Ogg containers (a
  * random stream serial number). Not copied: other chunks (cue points, loops, broadcast data).
  *
- * Atomic: audio_write writes a temporary file beside the final name (".NAME.tmp.XXXXXX" in the
+ * Atomic: audio_write writes a temporary file beside the final name (io/atomic_file.h, in the
  * same folder) and renames it into place; on any error the temporary file is removed and an
  * existing file of that name is left as it was.
  *

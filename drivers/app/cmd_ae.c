@@ -4,6 +4,7 @@
 #include "app/commands.h"
 #include "app/options.h"
 #include "engine/sweep.h"
+#include "file_clash.h"
 #include "format/outfile.h"
 #include "format/units.h"
 #include "machine/omp_team.h"
@@ -12,6 +13,7 @@
 #include <omp.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static void ae_usage(FILE *f) {
@@ -86,6 +88,24 @@ static void summary(const struct ae_args *a, const struct ae_extract_totals *t, 
     fputc('\n', stderr);
 }
 
+/* Opens -o after checking that it is none of the inputs: 0, or the exit code. */
+static int open_output(const char *pattern, char **inputs, int ninputs, struct outfile *of) {
+    char err[UNITS_ERRLEN], path[sizeof of->path];
+    if (outfile_expand(pattern, path, sizeof path, err, sizeof err))
+        return command_usage_error("ae", "-o: %s", err);
+    struct file_use *u = malloc(((size_t)ninputs + 1) * sizeof *u);
+    if (!u)
+        return command_usage_error("ae", "out of memory");
+    for (int i = 0; i < ninputs; i++)
+        u[i] = (struct file_use){NULL, inputs[i], 0};
+    u[ninputs] = (struct file_use){"-o", path, 1};
+    int rc = command_check_files("ae", u, (size_t)ninputs + 1);
+    free(u);
+    if (!rc && outfile_open_name(of, path, err, sizeof err))
+        rc = command_usage_error("ae", "-o: %s", err);
+    return rc;
+}
+
 int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
     (void)full_argc;
     (void)full_argv;
@@ -97,9 +117,8 @@ int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
     if (command_check_teams("ae", &a.threads, 1, "--threads"))
         return EXIT_USAGE;
     struct outfile of = {0};
-    char err[UNITS_ERRLEN];
-    if (a.output && outfile_open(&of, a.output, err, sizeof err))
-        return command_usage_error("ae", "-o: %s", err);
+    if (a.output && (rc = open_output(a.output, argv + first, argc - first, &of)))
+        return rc;
     FILE *out = a.output ? of.f : stdout;
     omp_set_num_threads((int)a.threads);
     omp_set_schedule(kind, (int)a.chunk);

@@ -263,7 +263,7 @@ int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv) {
     struct outfile csv = {0}, json = {0};
     rc = resolve_jobs(&a, ctx.memory_bytes, &jobs, &found, &n);
     if (!rc)
-        rc = command_open_outputs("breakeven", a.o.csv, a.o.json, &csv, &json);
+        rc = command_open_outputs("breakeven", a.o.csv, a.o.json, NULL, 0, &csv, &json);
     if (!rc)
         rc = run_jobs(&a, &ctx, jobs, found, n, &csv, &json);
     free(jobs);

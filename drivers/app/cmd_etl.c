@@ -3,6 +3,7 @@
 #include "app/commands.h"
 #include "app/options.h"
 #include "atomic_file.h"
+#include "file_clash.h"
 #include "machine/omp_team.h"
 
 #include "format/units.h"
@@ -130,15 +131,18 @@ static int join_output(const char *outdir, const char *in, char *out, size_t len
     return 0;
 }
 
-/* An output that is an input (the same inode: the same path, a link, OUTDIR = its folder). */
-static int check_overwrite(const struct etl_file *f) {
-    struct stat in, out;
-    if (stat(f->in_path, &in) != 0 || stat(f->out_path, &out) != 0)
-        return 0;
-    if (in.st_dev == out.st_dev && in.st_ino == out.st_ino)
-        return command_usage_error(NOISE_CMD, "-o: '%s' would overwrite the input '%s'",
-                                   f->out_path, f->in_path);
-    return 0;
+/* No output is an input (the same name, a link, OUTDIR = an input's folder): io/file_clash.h. */
+static int check_overwrite(const struct etl_file *files, size_t n) {
+    struct file_use *u = malloc(2 * n * sizeof *u);
+    if (!u)
+        return command_usage_error(NOISE_CMD, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        u[i] = (struct file_use){NULL, files[i].in_path, 0};
+        u[n + i] = (struct file_use){"-o", files[i].out_path, 1};
+    }
+    int rc = command_check_files(NOISE_CMD, u, 2 * n);
+    free(u);
+    return rc;
 }
 
 static int make_folder(const char *dir) {
@@ -168,9 +172,9 @@ static int plan_files(const struct noise_args *a, struct etl_file *files) {
         files[i].in_path = a->inputs[i];
         files[i].failed = -1;
         rc = join_output(a->outdir, a->inputs[i], files[i].out_path, sizeof files[i].out_path);
-        if (!rc)
-            rc = check_overwrite(&files[i]);
     }
+    if (!rc)
+        rc = check_overwrite(files, a->ninputs);
     if (!rc)
         rc = make_folder(a->outdir);
     if (!rc && access(a->outdir, W_OK | X_OK) != 0)

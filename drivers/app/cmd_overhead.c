@@ -243,7 +243,7 @@ int cmd_overhead(int argc, char **argv, int full_argc, char **full_argv) {
     struct outfile csv = {0}, json = {0};
     rc = build_plan(&a, ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1, &p);
     if (!rc)
-        rc = command_open_outputs("overhead", a.o.csv, a.o.json, &csv, &json);
+        rc = command_open_outputs("overhead", a.o.csv, a.o.json, NULL, 0, &csv, &json);
     if (!rc)
         rc = run_plan(&a, &p, &ctx, &csv, &json);
     free_plan(&p);

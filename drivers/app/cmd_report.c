@@ -2,6 +2,7 @@
 #include "app/commands.h"
 #include "app/options.h"
 
+#include "file_clash.h"
 #include "format/outfile.h"
 #include "machine/context.h"
 #include "report/report.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void report_usage(FILE *f) {
     fprintf(
@@ -95,6 +97,33 @@ static void print_warnings(const struct report_data *d) {
         fprintf(stderr, "ompsweep report: warning: %s\n", d->warnings[i]);
 }
 
+/* The report is none of the results it reads, CSV or JSON sidecar: 0, or the exit code. */
+static int check_output(const struct report_data *d, const char *report, const char *what) {
+    struct file_use *u = malloc((2 * d->nfiles + 1) * sizeof *u);
+    char(*sidecars)[4096 + 8] = malloc((d->nfiles ? d->nfiles : 1) * sizeof *sidecars);
+    if (!u || !sidecars) {
+        free(u);
+        free(sidecars);
+        return command_usage_error("report", "out of memory");
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < d->nfiles; i++) {
+        const char *path = d->files[i].path;
+        u[n++] = (struct file_use){NULL, path, 0};
+        size_t len = strlen(path);
+        if (len > 4 && strcmp(path + len - 4, ".csv") == 0) {
+            snprintf(sidecars[i], sizeof sidecars[i], "%.*s.json", (int)(len - 4), path);
+            if (access(sidecars[i], F_OK) == 0)
+                u[n++] = (struct file_use){NULL, sidecars[i], 0};
+        }
+    }
+    u[n++] = (struct file_use){what, report, 1};
+    int rc = command_check_files("report", u, n);
+    free(u);
+    free(sidecars);
+    return rc;
+}
+
 int cmd_report(int argc, char **argv, int full_argc, char **full_argv) {
     struct report_args a = {0};
     int rc = parse_options(argc, argv, &a);
@@ -113,8 +142,16 @@ int cmd_report(int argc, char **argv, int full_argc, char **full_argv) {
     struct outfile out;
     /* -o is a pattern (%h, %d...); the default is a name: a '%' in DIR is a '%'. */
     snprintf(name, sizeof name, "%s/report.md", a.dir);
-    if (a.output ? outfile_open(&out, a.output, err, sizeof err)
-                 : outfile_open_name(&out, name, err, sizeof err)) {
+    if (a.output && outfile_expand(a.output, name, sizeof name, err, sizeof err)) {
+        report_data_free(&d);
+        return command_usage_error("report", "-o: %s", err);
+    }
+    rc = check_output(&d, name, a.output ? "-o" : "the report");
+    if (rc) {
+        report_data_free(&d);
+        return rc;
+    }
+    if (outfile_open_name(&out, name, err, sizeof err)) {
         report_data_free(&d);
         if (a.output)
             return command_usage_error("report", "-o: %s", err);

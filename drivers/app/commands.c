@@ -1,13 +1,16 @@
 #include "app/commands.h"
 
+#include "file_clash.h"
 #include "format/outfile.h"
 #include "format/units.h"
 #include "kernel.h"
 #include "machine/context.h"
 #include "machine/omp_team.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int command_usage_error(const char *command, const char *fmt, ...) {
@@ -25,12 +28,54 @@ void command_blas_warning(const char *command, const struct context *ctx) {
         fprintf(stderr, "ompsweep %s: warning: %s\n", command, ctx->openblas_advice);
 }
 
+int command_check_files(const char *command, const struct file_use *u, size_t n) {
+    size_t i, j;
+    int rc = file_clash_find(u, n, &i, &j);
+    if (rc < 0) {
+        fprintf(stderr, "ompsweep %s: cannot compare the files' names: %s\n", command,
+                strerror(errno));
+        return EXIT_FAILED;
+    }
+    if (rc == 0)
+        return 0;
+    const struct file_use *out = u[j].output ? &u[j] : &u[i], *other = out == &u[j] ? &u[i] : &u[j];
+    if (other->output)
+        return command_usage_error(command,
+                                   "%s: '%s' is the same file as %s '%s': one would "
+                                   "replace the other",
+                                   out->what, out->path, other->what, other->path);
+    if (other->what)
+        return command_usage_error(command, "%s: '%s' would overwrite the input '%s' (%s)",
+                                   out->what, out->path, other->path, other->what);
+    return command_usage_error(command, "%s: '%s' would overwrite the input '%s'", out->what,
+                               out->path, other->path);
+}
+
 int command_open_outputs(const char *command, const char *csv, const char *json,
-                         struct outfile *csv_file, struct outfile *json_file) {
-    char err[UNITS_ERRLEN];
-    if (csv && outfile_open(csv_file, csv, err, sizeof err))
+                         const struct file_use *inputs, size_t ninputs, struct outfile *csv_file,
+                         struct outfile *json_file) {
+    char err[UNITS_ERRLEN], csv_path[sizeof csv_file->path], json_path[sizeof json_file->path];
+    if (csv && outfile_expand(csv, csv_path, sizeof csv_path, err, sizeof err))
         return command_usage_error(command, "--csv: %s", err);
-    if (json && outfile_open(json_file, json, err, sizeof err)) {
+    if (json && outfile_expand(json, json_path, sizeof json_path, err, sizeof err))
+        return command_usage_error(command, "--json: %s", err);
+    struct file_use *u = malloc((ninputs + 2) * sizeof *u);
+    if (!u)
+        return command_usage_error(command, "out of memory");
+    size_t n = 0;
+    for (; n < ninputs; n++)
+        u[n] = inputs[n];
+    if (csv)
+        u[n++] = (struct file_use){"--csv", csv_path, 1};
+    if (json)
+        u[n++] = (struct file_use){"--json", json_path, 1};
+    int rc = command_check_files(command, u, n);
+    free(u);
+    if (rc)
+        return rc;
+    if (csv && outfile_open_name(csv_file, csv_path, err, sizeof err))
+        return command_usage_error(command, "--csv: %s", err);
+    if (json && outfile_open_name(json_file, json_path, err, sizeof err)) {
         outfile_abort(csv_file);
         return command_usage_error(command, "--json: %s", err);
     }

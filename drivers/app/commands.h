@@ -26,10 +26,20 @@ int command_find_kernel(const char *command, const char *name, const struct kern
 int command_find_variant(const char *command, const struct kernel *k, const char *name,
                          const struct kernel_variant **v);
 
+struct file_use;
+
+/* Refuses a command whose outputs include one of its inputs or the same file twice (a name,
+ * a hard link or a symbolic link: io/file_clash.h): 0, or EXIT_USAGE after a message naming
+ * both (EXIT_FAILED when the names cannot be checked). */
+int command_check_files(const char *command, const struct file_use *u, size_t n);
+
 /* Opens the --csv and --json files a command was given (NULL: not given) before it measures,
- * so a bad path fails first: 0, or EXIT_USAGE after a message (nothing is left open). */
+ * so a bad path fails first, after checking them against each other and against the files
+ * the command reads (inputs[0..ninputs), their names expanded): 0, or EXIT_USAGE after a
+ * message (nothing is left open). */
 int command_open_outputs(const char *command, const char *csv, const char *json,
-                         struct outfile *csv_file, struct outfile *json_file);
+                         const struct file_use *inputs, size_t ninputs, struct outfile *csv_file,
+                         struct outfile *json_file);
 
 /* Renames a written output into place (nothing if it was not opened): 0, or 1 after a message
  * naming the option. */

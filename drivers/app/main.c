@@ -7,6 +7,7 @@
 #include "machine/omp_team.h"
 #include "machine/ranks.h"
 #include "machine/start_env.h"
+#include "temp_registry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -145,6 +146,11 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    /* From here on, SIGINT, SIGTERM and SIGHUP remove the temporary files before dying. */
+    if (temp_registry_install() != 0) {
+        perror("ompsweep: cannot set the signal handlers");
+        return EXIT_FAILED;
+    }
     if (check_cache_override())
         return EXIT_USAGE;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {

@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "engine/latency.h"
 #include "engine/sweep_run.h"
+#include "file_clash.h"
 #include "format/outfile.h"
 #include "machine/context.h"
 #include "machine/rank_places.h"
@@ -191,8 +192,10 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
         rc = command_usage_error(command, "out of memory");
     if (!rc)
         rc = sweep_plan_check_ranks(command, k, &plan);
+    const struct file_use ceilings_use = {"--ceilings", ceilings_path, 0};
     if (!rc && ranks_rank() == 0)
-        rc = command_open_outputs(command, a->common.csv, a->common.json, &csv, &json);
+        rc = command_open_outputs(command, a->common.csv, a->common.json, &ceilings_use,
+                                  a->ceilings ? 1 : 0, &csv, &json);
     rc = (int)ranks_max((double)rc); /* an output rank 0 cannot open stops every rank */
     if (!rc) {
         if (ranks_rank() != 0)

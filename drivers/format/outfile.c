@@ -9,18 +9,34 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *env_or(const char *name, const char *fallback) {
-    const char *v = getenv(name);
-    return v && *v ? v : fallback;
+/* The value of a %-code and where it came from (for the message when it is refused). */
+struct code_value {
+    const char *value, *source;
+};
+
+static struct code_value job_id(void) {
+    const char *v = getenv("SLURM_JOB_ID");
+    return v && *v ? (struct code_value){v, "SLURM_JOB_ID"} : (struct code_value){"nojob", ""};
 }
 
-static const char *rank_string(void) {
+static struct code_value rank_value(void) {
     static const char *const names[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK",
                                         "SLURM_PROCID", NULL};
     for (size_t i = 0; names[i]; i++)
         if (getenv(names[i]) && *getenv(names[i]))
-            return getenv(names[i]);
-    return "0";
+            return (struct code_value){getenv(names[i]), names[i]};
+    return (struct code_value){"0", ""};
+}
+
+/* A value that may become part of a file name: [A-Za-z0-9._-]+, and not "." or "..". */
+static int safe_value(const char *v) {
+    if (!*v || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+        return 0;
+    for (; *v; v++)
+        if (!((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9') ||
+              *v == '.' || *v == '_' || *v == '-'))
+            return 0;
+    return 1;
 }
 
 int outfile_expand(const char *pattern, char *out, size_t len, char *err, size_t errlen) {
@@ -32,23 +48,24 @@ int outfile_expand(const char *pattern, char *out, size_t len, char *err, size_t
     strftime(date, sizeof date, "%Y%m%d", &tm);
     size_t used = 0;
     for (const char *p = pattern; *p; p++) {
-        const char *piece;
+        const char *piece = NULL;
         char one[2] = {*p, '\0'};
+        struct code_value from = {NULL, NULL};
         if (*p != '%') {
             piece = one;
         } else {
             switch (*++p) {
             case 'h':
-                piece = host;
+                from = (struct code_value){host, "the host name"};
                 break;
             case 'j':
-                piece = env_or("SLURM_JOB_ID", "nojob");
+                from = job_id();
                 break;
             case 'r':
-                piece = rank_string();
+                from = rank_value();
                 break;
             case 'd':
-                piece = date;
+                from = (struct code_value){date, "the date"};
                 break;
             case '%':
                 piece = "%";
@@ -58,6 +75,16 @@ int outfile_expand(const char *pattern, char *out, size_t len, char *err, size_t
                          pattern);
                 return -1;
             }
+        }
+        if (from.value) {
+            if (!safe_value(from.value)) {
+                snprintf(err, errlen,
+                         "'%s': %%%c would be '%s' (from %s): a name part may hold only letters, "
+                         "digits, '.', '_' and '-', and may not be '.' or '..'",
+                         pattern, *p, from.value, from.source);
+                return -1;
+            }
+            piece = from.value;
         }
         size_t n = strlen(piece);
         if (used + n + 1 > len) {
@@ -73,6 +100,27 @@ int outfile_expand(const char *pattern, char *out, size_t len, char *err, size_t
         return -1;
     }
     return 0;
+}
+
+/* The stream's sink: the temporary file, made when the first bytes arrive. */
+static ssize_t cookie_write(void *cookie, const char *buf, size_t size) {
+    struct outfile *o = cookie;
+    if (o->discard)
+        return (ssize_t)size;
+    if (!o->error && !o->file.tmp[0])
+        o->error = atomic_file_open(&o->file, o->path);
+    for (size_t done = 0; !o->error && done < size;) {
+        ssize_t n = write(o->file.fd, buf + done, size - done);
+        if (n > 0)
+            done += (size_t)n;
+        else if (n < 0 && errno != EINTR)
+            o->error = errno;
+    }
+    if (o->error) {
+        errno = o->error;
+        return 0; /* fewer bytes than given: the stream's error flag is set */
+    }
+    return (ssize_t)size;
 }
 
 /* mkdir -p of the folder part of path. */
@@ -110,11 +158,14 @@ int outfile_open_name(struct outfile *o, const char *name, char *err, size_t err
     }
     if (make_parents(o->path, err, errlen))
         return -1;
+    /* Can a temporary file be made there? Made and removed now, made again when needed. */
     int e = atomic_file_open(&o->file, o->path);
-    o->f = e ? NULL : fdopen(o->file.fd, "w");
-    if (!e && !o->f) {
-        e = errno;
-        atomic_file_abort(&o->file);
+    atomic_file_abort(&o->file);
+    if (!e) {
+        static const cookie_io_functions_t sink = {.write = cookie_write};
+        o->f = fopencookie(o, "w", sink);
+        if (!o->f)
+            e = errno;
     }
     if (e) {
         snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
@@ -128,7 +179,10 @@ int outfile_commit(struct outfile *o, char *err, size_t errlen) {
     if (fclose(o->f) != 0 && !e)
         e = errno;
     o->f = NULL;
-    o->file.fd = -1; /* fclose closed it */
+    if (o->error)
+        e = o->error; /* the cause, rather than the stream's EIO */
+    if (!e && !o->file.tmp[0])
+        e = atomic_file_open(&o->file, o->path); /* nothing was written: an empty file */
     if (e)
         atomic_file_abort(&o->file);
     else
@@ -141,8 +195,8 @@ int outfile_commit(struct outfile *o, char *err, size_t errlen) {
 void outfile_abort(struct outfile *o) {
     if (!o->f)
         return;
+    o->discard = 1;
     fclose(o->f);
     o->f = NULL;
-    o->file.fd = -1;
     atomic_file_abort(&o->file);
 }

@@ -1,11 +1,23 @@
 /* outfile: result files written atomically.
  *
  * outfile_open expands the name pattern (%h host, %j SLURM job id or "nojob", %r MPI rank or
- * 0, %d date YYYYMMDD, %% a percent sign), creates missing parent folders, and opens a
- * temporary file beside the final name (io/atomic_file.h), so an unwritable path fails before
- * any measurement. outfile_commit renames it into place; outfile_abort removes it, so a failed
- * or interrupted run never leaves a half-written result. Errors: -1 with a message in err.
- * Thread-safety: one outfile per thread.
+ * 0, %d date YYYYMMDD, %% a percent sign), creates missing parent folders, and checks that a
+ * temporary file can be made beside the final name (it makes one and removes it), so an
+ * unwritable path fails before any measurement. The temporary file (io/atomic_file.h) is
+ * created when the first bytes reach it (the stream's buffer is flushed, or at
+ * outfile_commit), so a long measurement leaves nothing on disk until there is something to
+ * write; outfile_commit renames it into place; outfile_abort removes it, so a failed or
+ * interrupted run never leaves a half-written result.
+ *
+ * The values of %h, %j and %r come from the host name and the environment (SLURM_JOB_ID;
+ * OMPI_COMM_WORLD_RANK, PMIX_RANK, PMI_RANK, SLURM_PROCID): a value with a character other
+ * than a letter, a digit, '.', '_' or '-', or one that is "." or "..", is refused (an error
+ * naming the variable), never substituted, so that no value can lead the name into another
+ * folder.
+ *
+ * Errors: -1 with a message in err. Thread-safety: one outfile per thread; an outfile must stay
+ * at the same address between outfile_open and outfile_commit or outfile_abort (its stream
+ * refers to it).
  */
 #ifndef OMPSWEEP_OUTFILE_H
 #define OMPSWEEP_OUTFILE_H
@@ -15,9 +27,11 @@
 #include <stdio.h>
 
 struct outfile {
-    FILE *f;         /* open between outfile_open and outfile_commit or outfile_abort */
-    char path[4096]; /* the name, %-codes expanded */
-    struct atomic_file file;
+    FILE *f;                 /* open between outfile_open and outfile_commit or outfile_abort */
+    char path[4096];         /* the name, %-codes expanded */
+    struct atomic_file file; /* its temporary file once the first bytes are written */
+    int error;               /* the errno of the first failed write; 0 */
+    int discard;             /* set by outfile_abort: bytes still buffered go nowhere */
 };
 
 int outfile_expand(const char *pattern, char *out, size_t len, char *err, size_t errlen);
