@@ -32,15 +32,21 @@ void temp_registry_remove(int slot) {
         atomic_store(&slots[slot], NULL);
 }
 
-/* Async-signal-safe: atomic loads, unlink, getpid, signal and raise only. */
+/* Async-signal-safe: atomic loads, unlink and getpid only. */
+void temp_registry_remove_files(void) {
+    if (getpid() != owner)
+        return;
+    for (int i = 0; i < TEMP_REGISTRY_SLOTS; i++) {
+        const char *path = atomic_exchange(&slots[i], NULL);
+        if (path)
+            unlink(path);
+    }
+}
+
+/* Async-signal-safe: the above, signal and raise. */
 static void remove_and_die(int sig) {
     int saved = errno;
-    if (getpid() == owner)
-        for (int i = 0; i < TEMP_REGISTRY_SLOTS; i++) {
-            const char *path = atomic_load(&slots[i]);
-            if (path)
-                unlink(path);
-        }
+    temp_registry_remove_files();
     signal(sig, SIG_DFL);
     raise(sig); /* delivered, with the default action, when this handler returns */
     errno = saved;

@@ -26,6 +26,11 @@ int temp_registry_add(const char *path, int *slot);
 /* Forgets the name in slot (after the file was renamed or removed); a negative slot is ignored. */
 void temp_registry_remove(int slot);
 
+/* Removes every registered file and forgets it, in the process that installed the handler only
+ * (async-signal-safe). For an exit that no caller returns from: a library that ends the process
+ * (libgomp when it cannot create a thread) runs the atexit handlers. */
+void temp_registry_remove_files(void);
+
 /* Installs the handler of SIGINT, SIGTERM and SIGHUP; 0, or an errno value. */
 int temp_registry_install(void);
 

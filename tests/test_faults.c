@@ -79,6 +79,25 @@ Test(faults, the_other_measuring_commands_check_their_teams_too) {
     }
 }
 
+/* libgomp ends the process when it cannot create a thread: the user must learn which option
+ * asked for them, and no temporary file may stay. (An address-space limit cannot be combined
+ * with AddressSanitizer's shadow memory.) */
+Test(faults, threads_that_cannot_be_created_are_named, .init = make_dir, .fini = remove_dir) {
+#ifdef __SANITIZE_ADDRESS__
+    cr_skip_test("ulimit -v and AddressSanitizer do not mix");
+#endif
+    static char out[1 << 16];
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "ulimit -v 2000000; %s run dot --size 10k --threads 1,1024 --samples 3 "
+             "--min-time 0.001 --quiet --csv %s/x.csv --json %s/x.json 2>&1",
+             OMPSWEEP_BIN, dir, dir);
+    int rc = run_shell(cmd, out, sizeof out);
+    cr_expect_eq(rc, 1, "exited %d:\n%s", rc, out);
+    cr_expect(strstr(out, "--threads"), "no word of --threads:\n%s", out);
+    cr_expect_eq(temp_files_in(dir), 0, "a temporary file was left");
+}
+
 /* ---- standard descriptors ----------------------------------------------------------------- */
 
 static void read_file(const char *path, char *buf, size_t len) {

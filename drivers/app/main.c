@@ -104,16 +104,19 @@ static int finish_stdout(const char *cmd, int rc) {
 }
 
 /* The command running, until it returns: a library that ends the process itself (libgomp when
- * it cannot create a thread) leaves its own message only. */
+ * it cannot create a thread) leaves its own message only, and the temporary files of the
+ * outputs being written. */
 static const char *running_command;
 
 static void explain_library_exit(void) {
-    if (running_command)
-        fprintf(stderr,
-                "ompsweep %s: stopped by a library (its message is above); when threads could "
-                "not be created, ask for fewer (--threads, OMP_NUM_THREADS) or allow more "
-                "(ulimit -u, ulimit -v)\n",
-                running_command);
+    if (!running_command)
+        return;
+    temp_registry_remove_files();
+    fprintf(stderr,
+            "ompsweep %s: stopped by a library (its message is above); when threads could not "
+            "be created, ask for fewer (--threads, OMP_NUM_THREADS) or allow more (ulimit -u, "
+            "ulimit -v)\n",
+            running_command);
 }
 
 static int run_pinned(const char *cmd, int across_ranks, int (*run)(int, char **, int, char **),
