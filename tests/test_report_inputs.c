@@ -66,13 +66,16 @@ static int exists(const char *dir, const char *name) {
 static const char header[] = "kernel,variant,threads,schedule,size,working_set_bytes,median_s,"
                              "speedup,oversubscribed,run_id\n";
 
-/* A row of a 1, 2, 4 thread sweep of variant omp (serial fraction 0.1), with the given run id. */
+/* A row of a 1, 2, 4 thread sweep of variant omp (serial fraction 0.1), with the given run id;
+ * the last four calls' rows stay valid, so one printf may take several. */
 static const char *row(int threads, const char *run_id) {
-    static char buf[256];
+    static char buf[4][256];
+    static int next;
+    char *r = buf[next++ % 4];
     double speedup = 1 / (0.1 + 0.9 / threads);
-    snprintf(buf, sizeof buf, "synth,omp,%d,static,1000000,8000000,%.9g,%.6g,no,%s\n", threads,
+    snprintf(r, sizeof buf[0], "synth,omp,%d,static,1000000,8000000,%.9g,%.6g,no,%s\n", threads,
              1.0 / speedup, speedup, run_id);
-    return buf;
+    return r;
 }
 
 /* A sweep's JSON: its context (holding run_id when not NULL) and npoints empty points. */

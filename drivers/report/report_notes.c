@@ -6,7 +6,7 @@ void report_section_notes(const struct report_data *d, struct report_out *o) {
     FILE *md = o->md;
     fputs("## Notes\n\n", md);
     for (size_t i = 0; i < d->nnotes; i++)
-        fprintf(md, "- Not used: %s.\n", d->notes[i]);
+        fprintf(md, "- %s.\n", d->notes[i]);
     fprintf(md,
             "- Plots: `%s/` holds each plot as SVG%s, with the gnuplot script (`.gp`) and "
             "data (`.dat`) that draw it.\n",

@@ -25,4 +25,10 @@ int report_rows_read(struct report_data *d, size_t file, char *err, size_t errle
  * memory (*p unchanged). */
 int report_grow(void **p, size_t n, size_t elem);
 
+/* Adds a formatted line to d->warnings (shown at the top of the report and on stderr) or
+ * d->notes (listed at its end; say "Not used: ..." for a file left out): 0, or -1 when out of
+ * memory. */
+__attribute__((format(printf, 2, 3))) int report_warn(struct report_data *d, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int report_note(struct report_data *d, const char *fmt, ...);
+
 #endif
