@@ -52,7 +52,7 @@ const char *const schema_sweep_columns[COL_SWEEP_COLUMNS] = {"kernel",
 
 const char *const schema_overhead_columns[COL_OVERHEAD_COLUMNS] = {
     "construct", "schedule",    "chunk",       "threads",      "oversubscribed", "test_us",
-    "ref_us",    "overhead_us", "ci95_low_us", "ci95_high_us", "samples", SCHEMA_RUN_ID};
+    "ref_us",    "overhead_us", "ci95_low_us", "ci95_high_us", "samples",        SCHEMA_RUN_ID};
 
 const char *const schema_breakeven_columns[COL_BREAKEVEN_COLUMNS] = {"kernel",
                                                                      "variant",

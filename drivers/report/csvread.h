@@ -5,9 +5,9 @@
  * records end at LF or CRLF. Completely empty lines are skipped (a file ending in blank lines
  * is common after hand edits). A UTF-8 byte-order mark at the start (spreadsheets write one) is
  * skipped. A last record without its line end is read, and marked: ompsweep ends every line,
- * so such a file was cut short or edited. A NUL byte, an unterminated quote, a quote inside an unquoted
- * field or text after a closing quote are errors. Values stay text until asked for as a number:
- * an empty field is "not measured" (NaN), anything else must parse completely.
+ * so such a file was cut short or edited. A NUL byte, an unterminated quote, a quote inside an
+ * unquoted field or text after a closing quote are errors. Values stay text until asked for as a
+ * number: an empty field is "not measured" (NaN), anything else must parse completely.
  *
  * Errors: -1 with "FILE:LINE: what" in err (LINE is where the record starts, 1-based).
  * Thread-safety: a table is read-only after csv_parse; distinct tables are independent.
@@ -22,10 +22,10 @@
 struct csv_table {
     char name[512]; /* the file name used in messages */
     size_t ncols, nrows;
-    char **header; /* ncols names */
-    char **cells;  /* nrows * ncols values, row-major */
-    long *lines;   /* nrows: the line where each record starts */
-    char *storage; /* every field's text, NUL-terminated */
+    char **header;    /* ncols names */
+    char **cells;     /* nrows * ncols values, row-major */
+    long *lines;      /* nrows: the line where each record starts */
+    char *storage;    /* every field's text, NUL-terminated */
     int unterminated; /* the last record (the header if there are no rows) has no line end */
 };
 

@@ -149,7 +149,7 @@ struct report_data {
     size_t nwarnings;
     char **notes; /* files skipped and why, pairs that could not be checked: listed at the end */
     size_t nnotes;
-    size_t unchecked_pairs; /* CSVs whose JSON's run could not be compared (no ids)     */
+    size_t unchecked_pairs;   /* CSVs whose JSON's run could not be compared (no ids)     */
     char unchecked_name[512]; /* the first of them                                       */
 };
 

@@ -186,9 +186,9 @@ static void check_types(const json_t *root, const char *path, const char *name,
     const struct {
         const char *key;
         json_type type;
-    } keys[] = {{"schema", JSON_STRING},      {"study", JSON_STRING},
-                {"context", JSON_OBJECT},     {"ceilings", JSON_OBJECT},
-                {"measurement", JSON_OBJECT}, {"knees", JSON_ARRAY},
+    } keys[] = {{"schema", JSON_STRING},          {"study", JSON_STRING},
+                {"context", JSON_OBJECT},         {"ceilings", JSON_OBJECT},
+                {"measurement", JSON_OBJECT},     {"knees", JSON_ARRAY},
                 {list_key(s->schema), JSON_ARRAY}};
     size_t used = strlen(s->problems);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -198,7 +198,7 @@ static void check_types(const json_t *root, const char *path, const char *name,
         used += (size_t)snprintf(s->problems + used, sizeof s->problems - used,
                                  "%s%s:%ld: '%s' is %s, not %s", used ? "; " : "", name,
                                  key_line(path, keys[i].key), keys[i].key, type_name(v),
-                                 keys[i].type == JSON_OBJECT   ? "an object"
+                                 keys[i].type == JSON_OBJECT  ? "an object"
                                  : keys[i].type == JSON_ARRAY ? "an array"
                                                               : "a string");
     }

@@ -207,7 +207,8 @@ static int load_csv(struct report_data *d, const char *path, const char *name, c
         snprintf(first, sizeof first, "%s", f->csv.header[0]);
         csv_free(&f->csv);
         d->nfiles--;
-        if (report_note(d, "Not used: `%s`: not an ompsweep result (its first column is '%s')", name, first))
+        if (report_note(d, "Not used: `%s`: not an ompsweep result (its first column is '%s')",
+                        name, first))
             goto oom;
         return 0;
     }

@@ -93,8 +93,8 @@ static int above_zero(const struct csv_table *t, size_t row, int col, double v, 
 
 /* A speedup that is not believable is warned about and read as not measured, with what is
  * derived from it, so no fit or plot rests on it. -1 when out of memory. */
-static int believable_speedup(struct report_data *d, const struct csv_table *t, size_t row,
-                              int col, struct report_point *p) {
+static int believable_speedup(struct report_data *d, const struct csv_table *t, size_t row, int col,
+                              struct report_point *p) {
     double most = SPEEDUP_BEYOND_THREADS * p->total_threads * p->ranks;
     if (isnan(p->speedup) || (p->speedup > 0.0 && p->speedup <= most))
         return 0;
