@@ -202,7 +202,7 @@ static int draw(struct plot *p, char *why, size_t whylen) {
                *png = n > 1 ? strrchr(out[1].tmp, '/') + 1 : "";
     int rc = e ? -1 : run_gnuplot(o, p->name, svg, png, msg, sizeof msg);
     trim_end(msg);
-    /* The first image that is not whole (0: none), and what its check found. */
+    /* The first image that is not whole (-1: none), and what its check found. */
     int bad = -1, check = 0;
     for (int i = 0; i < n && bad < 0 && !e; i++)
         if ((check = plot_check_file(out[i].tmp, formats[i])) != 0)
