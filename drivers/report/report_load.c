@@ -109,8 +109,7 @@ static int read_sidecar(struct report_data *d, struct report_file *f) {
                            schema, want, f->name);
     }
     if (f->json.problems[0])
-        return report_warn(d, "%s: `%s` is reported without what they hold", f->json.problems,
-                           f->name);
+        return report_warn(d, "%s (not used for `%s`)", f->json.problems, f->name);
     return 0;
 }
 
@@ -243,7 +242,7 @@ static int load_json(struct report_data *d, const char *path, const char *name) 
     char why[1024];
     if (report_json_read(path, name, &s, why, sizeof why))
         return report_warn(d, "`%s` does not parse (%s): skipped", name, why);
-    if (s.problems[0] && report_warn(d, "%s: read without what they hold", s.problems)) {
+    if (s.problems[0] && report_warn(d, "%s (not used)", s.problems)) {
         report_sidecar_free(&s);
         return -1;
     }

@@ -95,15 +95,15 @@ static int above_zero(const struct csv_table *t, size_t row, int col, double v, 
  * derived from it, so no fit or plot rests on it. -1 when out of memory. */
 static int believable_speedup(struct report_data *d, const struct csv_table *t, size_t row, int col,
                               struct report_point *p) {
-    double most = SPEEDUP_BEYOND_THREADS * p->total_threads * p->ranks;
-    if (isnan(p->speedup) || (p->speedup > 0.0 && p->speedup <= most))
+    double threads = (double)p->total_threads * p->ranks;
+    if (isnan(p->speedup) || (p->speedup > 0.0 && p->speedup <= SPEEDUP_BEYOND_THREADS * threads))
         return 0;
     p->speedup = p->speedup_low = p->speedup_high = p->efficiency = NAN;
     return report_warn(d,
-                       "%s:%ld: column '%s': '%.40s' at %d threads is not a believable speedup "
+                       "%s:%ld: column '%s': '%.40s' at %.0f threads is not a believable speedup "
                        "(at most %g times the threads): read as not measured",
-                       t->name, t->lines[row], t->header[col], csv_cell(t, row, col),
-                       p->total_threads * p->ranks, SPEEDUP_BEYOND_THREADS);
+                       t->name, t->lines[row], t->header[col], csv_cell(t, row, col), threads,
+                       SPEEDUP_BEYOND_THREADS);
 }
 
 static int read_point(struct report_data *d, size_t fi, size_t row, const int *c, char *err,
