@@ -180,6 +180,9 @@ static const char *expect_warning(const char *dir, const char *warning) {
     const char *md = read_file(dir, "out/report.md");
     cr_assert_not_null(md, "no report:\n%s", out);
     cr_expect(strstr(md, warning), "expected '%s' in the report:\n%s", warning, md);
+    const char *notes = strstr(md, "## Notes");
+    cr_expect(notes && strstr(notes, "read with 1 warning, listed at the top"),
+              "the notes do not point to the warning:\n%s", md);
     return md;
 }
 
