@@ -416,7 +416,8 @@ Test(breakeven_cli, writes_the_documented_csv_and_json) {
         "f=open(glob.glob(d+\"/b-*.csv\")[0]); "
         "assert f.readline().strip()==\"kernel,variant,threads,status,breakeven_size,"
         "breakeven_working_set_bytes,lower_size,upper_size,time_1thread_s,time_nthreads_s,"
-        "speedup_at_breakeven,measurements,baseline\"; f.seek(0); r=list(csv.DictReader(f)); "
+        "speedup_at_breakeven,measurements,baseline,run_id\"; f.seek(0); "
+        "r=list(csv.DictReader(f)); "
         "assert [x[\"kernel\"] for x in r]==[\"cpu_loop\",\"dot\"]; "
         "assert all(x[\"status\"] in (\"found\",\"always\",\"never\",\"undecided\") for x in r); "
         "assert all(x[\"variant\"]==\"omp\" and x[\"threads\"]==\"2\" for x in r); "
@@ -426,7 +427,8 @@ Test(breakeven_cli, writes_the_documented_csv_and_json) {
         "assert all(x[\"baseline\"]==\"ref\" for x in r); "
         "j=json.load(open(d+\"/b.json\")); assert j[\"schema\"]==\"ompsweep-breakeven-2\"; "
         "assert j[\"context\"][\"host\"]; b=j[\"breakeven\"]; "
-        "assert [set(x) for x in b]==[set(r[0])]*2; "
+        "assert [set(x)|{\"run_id\"} for x in b]==[set(r[0])]*2; "
+        "assert all(x[\"run_id\"]==j[\"context\"][\"run_id\"] for x in r); "
         "assert [x[\"status\"] for x in b]==[x[\"status\"] for x in r]' %s",
         dir);
     cr_assert_eq(system(cmd), 0, "the CSV and JSON must hold the documented columns");

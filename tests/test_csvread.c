@@ -55,6 +55,28 @@ Test(csvread, blank_lines_are_skipped_and_counted) {
     csv_free(&t);
 }
 
+Test(csvread, a_byte_order_mark_is_skipped_and_a_missing_last_line_end_is_marked) {
+    struct csv_table t;
+    char err[256];
+    cr_assert_eq(parse("\xEF\xBB\xBFkernel,threads\ndot,2\n", &t, err, sizeof err), 0, "%s", err);
+    cr_expect_str_eq(t.header[0], "kernel");
+    cr_expect_eq(t.lines[0], 2);
+    cr_expect_eq(t.unterminated, 0);
+    csv_free(&t);
+    /* Only at the start: elsewhere the bytes are text. */
+    cr_assert_eq(parse("kernel,threads\n\xEF\xBB\xBF,2", &t, err, sizeof err), 0, "%s", err);
+    cr_expect_str_eq(csv_cell(&t, 0, 0), "\xEF\xBB\xBF");
+    cr_expect_eq(t.unterminated, 1, "the last row has no line end");
+    csv_free(&t);
+    cr_assert_eq(parse("kernel,thr", &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t.nrows, 0);
+    cr_expect_eq(t.unterminated, 1, "the header has no line end");
+    csv_free(&t);
+    cr_assert_eq(parse("kernel,threads\r\ndot,2\r\n\n", &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t.unterminated, 0);
+    csv_free(&t);
+}
+
 Test(csvread, errors_name_the_file_and_line) {
     static const struct {
         const char *text, *expect;

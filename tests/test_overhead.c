@@ -170,7 +170,7 @@ Test(overhead_cli, writes_the_documented_csv_and_json) {
              "/usr/bin/python3 -c 'import csv,json,glob,sys; d=sys.argv[1]; o=%d; "
              "f=open(glob.glob(d+\"/o-*.csv\")[0]); "
              "assert f.readline().strip()==\"construct,schedule,chunk,threads,oversubscribed,"
-             "test_us,ref_us,overhead_us,ci95_low_us,ci95_high_us,samples\"; f.seek(0); "
+             "test_us,ref_us,overhead_us,ci95_low_us,ci95_high_us,samples,run_id\"; f.seek(0); "
              "r=list(csv.DictReader(f)); assert len(r)==12, len(r); "
              "assert [x[\"construct\"] for x in r[:6]]==[\"parallel\",\"critical\"]+"
              "[\"schedule\"]*4; "
@@ -184,7 +184,9 @@ Test(overhead_cli, writes_the_documented_csv_and_json) {
              "float(x[\"ci95_high_us\"]) for x in r); "
              "j=json.load(open(d+\"/o.json\")); assert j[\"schema\"]==\"ompsweep-overhead-1\"; "
              "assert j[\"context\"][\"host\"]; v=j[\"overheads\"]; assert len(v)==12; "
-             "assert set(v[0])==set(r[0]); assert v[0][\"chunk\"] is None and v[2][\"chunk\"]==1' "
+             "assert set(v[0])|{\"run_id\"}==set(r[0]); "
+             "assert all(x[\"run_id\"]==j[\"context\"][\"run_id\"] for x in r); "
+             "assert v[0][\"chunk\"] is None and v[2][\"chunk\"]==1' "
              "%s",
              over, dir);
     cr_assert_eq(system(cmd), 0, "the CSV and JSON must hold the documented columns");

@@ -237,7 +237,7 @@ static int run_jobs(const struct breakeven_args *a, struct context *ctx, const s
     struct breakeven_run run = {(int)a->threads, a->o.min_time, a->max_pairs, a->o.seed, found, n};
     breakeven_write_table(stdout, &run, ctx->allowed_cpus > 0 ? ctx->allowed_cpus : 1);
     if (csv->f)
-        breakeven_write_csv(csv->f, &run);
+        breakeven_write_csv(csv->f, &run, ctx->run_id);
     if (json->f)
         breakeven_write_json(json->f, &run, ctx);
     int rc = command_commit_output("breakeven", csv, "--csv");

@@ -223,7 +223,7 @@ static int run_plan(const struct overhead_args *a, const struct overhead_plan *p
     struct overhead_run run = {&s, a->delay_us, ns_per_step, pts, n};
     overhead_write_table(stdout, &run);
     if (csv->f)
-        overhead_write_csv(csv->f, &run);
+        overhead_write_csv(csv->f, &run, ctx->run_id);
     if (json->f)
         overhead_write_json(json->f, &run, ctx);
     free(pts);

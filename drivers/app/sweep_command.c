@@ -85,7 +85,7 @@ static int write_outputs(const struct run_mode *mode, const struct sweep_plan *p
                          const struct sweep_result *res, const struct context *ctx,
                          struct outfile *csv, struct outfile *json) {
     if (csv->f)
-        results_write_csv(csv->f, plan, res);
+        results_write_csv(csv->f, plan, res, ctx->run_id);
     if (json->f) {
         struct json_extra_args x = {mode, plan, res, ctx};
         results_write_json(json->f, plan, res, ctx, json_extra, &x);

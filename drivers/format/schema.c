@@ -47,11 +47,12 @@ const char *const schema_sweep_columns[COL_SWEEP_COLUMNS] = {"kernel",
                                                              "unstable",
                                                              "ratio_best",
                                                              "ratio_best_low",
-                                                             "ratio_best_high"};
+                                                             "ratio_best_high",
+                                                             SCHEMA_RUN_ID};
 
 const char *const schema_overhead_columns[COL_OVERHEAD_COLUMNS] = {
     "construct", "schedule",    "chunk",       "threads",      "oversubscribed", "test_us",
-    "ref_us",    "overhead_us", "ci95_low_us", "ci95_high_us", "samples"};
+    "ref_us",    "overhead_us", "ci95_low_us", "ci95_high_us", "samples",        SCHEMA_RUN_ID};
 
 const char *const schema_breakeven_columns[COL_BREAKEVEN_COLUMNS] = {"kernel",
                                                                      "variant",
@@ -65,7 +66,8 @@ const char *const schema_breakeven_columns[COL_BREAKEVEN_COLUMNS] = {"kernel",
                                                                      "time_nthreads_s",
                                                                      "speedup_at_breakeven",
                                                                      "measurements",
-                                                                     "baseline"};
+                                                                     "baseline",
+                                                                     SCHEMA_RUN_ID};
 
 const char *const schema_ae_columns[COL_AE_COLUMNS] = {"file",           "trai",
                                                        "set_id",         "channel",

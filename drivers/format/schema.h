@@ -15,6 +15,14 @@
 #define SCHEMA_BREAKEVEN_1 "ompsweep-breakeven-1" /* the same, against 1 thread, not serial */
 #define SCHEMA_CEILINGS    "ompsweep-ceilings-1"  /* ompsweep ceilings                     */
 
+/* Every CSV of a CSV/JSON pair ends with the column run_id: in each row, the id its JSON
+ * holds in context.run_id. Files written before it lack the column (and the key). */
+#define SCHEMA_RUN_ID "run_id"
+
+/* The most threads any command runs (--threads accepts 1 to this): a result file with more
+ * was not written by ompsweep. */
+#define SCHEMA_MAX_THREADS 4096
+
 /* A sweep's CSV: one row per measured point. */
 enum sweep_column {
     COL_SWEEP_KERNEL,
@@ -64,6 +72,7 @@ enum sweep_column {
     COL_SWEEP_RATIO_BEST,     /* the fastest schedule and chunk's time / this one's */
     COL_SWEEP_RATIO_BEST_LOW, /* its 95 % interval (paired rounds)                   */
     COL_SWEEP_RATIO_BEST_HIGH,
+    COL_SWEEP_RUN_ID, /* the run that wrote the file, as in its JSON (machine/run_id.h) */
     COL_SWEEP_COLUMNS
 };
 extern const char *const schema_sweep_columns[COL_SWEEP_COLUMNS];
@@ -81,6 +90,7 @@ enum overhead_column {
     COL_OVERHEAD_CI95_LOW_US,
     COL_OVERHEAD_CI95_HIGH_US,
     COL_OVERHEAD_SAMPLES,
+    COL_OVERHEAD_RUN_ID,
     COL_OVERHEAD_COLUMNS
 };
 extern const char *const schema_overhead_columns[COL_OVERHEAD_COLUMNS];
@@ -100,6 +110,7 @@ enum breakeven_column {
     COL_BREAKEVEN_SPEEDUP,
     COL_BREAKEVEN_MEASUREMENTS,
     COL_BREAKEVEN_BASELINE, /* the variant time_1thread_s is of: the serial reference */
+    COL_BREAKEVEN_RUN_ID,
     COL_BREAKEVEN_COLUMNS
 };
 extern const char *const schema_breakeven_columns[COL_BREAKEVEN_COLUMNS];

@@ -5,6 +5,7 @@
 #include "machine/blas_core.h"
 #include "machine/blas_env.h"
 #include "machine/cpu_flags.h"
+#include "machine/run_id.h"
 
 #include <hwloc.h>
 #include <math.h>
@@ -547,6 +548,7 @@ int context_collect(struct context *ctx, int argc, char **argv) {
     ctx->latency_cpu_a = ctx->latency_cpu_b = -1;
 
     collect_date(ctx);
+    run_id_make(ctx->run_id, sizeof ctx->run_id, time(NULL)); /* "" on failure: no id */
     collect_host(ctx);
     collect_hypervisor(ctx);
     collect_thp(ctx);

@@ -29,6 +29,9 @@ struct cache_level {
 
 struct context {
     char date[32]; /* ISO 8601 UTC, e.g. 2026-11-21T08:30:00Z */
+    /* This run's identity (machine/run_id.h), written into each file of a CSV/JSON pair;
+     * "" when the system gave no random bits. */
+    char run_id[40];
     char host[256];
     char cpu_model[256]; /* /proc/cpuinfo "model name", else hwloc's CPUModel */
     int logical_cpus;    /* online PUs, including those outside this process's cpuset */

@@ -71,6 +71,7 @@ static void write_places(struct json_writer *w, const struct rank_places *p) {
 void context_write_json(struct json_writer *w, const struct context *ctx) {
     json_object_begin(w, "context");
     json_string(w, "date", ctx->date);
+    write_optional_string(w, "run_id", ctx->run_id);
     json_string(w, "host", ctx->host);
     json_string(w, "cpu_model", ctx->cpu_model);
     json_integer(w, "logical_cpus", ctx->logical_cpus);

@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-void breakeven_write_csv(FILE *f, const struct breakeven_run *run) {
+void breakeven_write_csv(FILE *f, const struct breakeven_run *run, const char *run_id) {
     csv_put_header(f, schema_breakeven_columns, COL_BREAKEVEN_COLUMNS);
     for (const struct breakeven_found *j = run->found; j < run->found + run->n; j++) {
         struct csv_row r;
@@ -28,6 +28,7 @@ void breakeven_write_csv(FILE *f, const struct breakeven_run *run) {
         csv_put_number(&r, j->r.speedup, "%.4f");
         csv_put_integer(&r, j->r.measurements);
         csv_put_text(&r, j->kernel->variants[0].name);
+        csv_put_text(&r, run_id);
         csv_row_end(&r);
     }
 }

@@ -33,7 +33,8 @@ struct breakeven_run {
 
 /* The table; cpus (the CPUs this process may use) marks an oversubscribed N. */
 void breakeven_write_table(FILE *f, const struct breakeven_run *run, int cpus);
-void breakeven_write_csv(FILE *f, const struct breakeven_run *run);
+/* run_id: the run's identity (context.run_id), put in every row of the CSV. */
+void breakeven_write_csv(FILE *f, const struct breakeven_run *run, const char *run_id);
 void breakeven_write_json(FILE *f, const struct breakeven_run *run, const struct context *ctx);
 
 #endif

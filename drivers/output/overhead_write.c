@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-void overhead_write_csv(FILE *f, const struct overhead_run *run) {
+void overhead_write_csv(FILE *f, const struct overhead_run *run, const char *run_id) {
     csv_put_header(f, schema_overhead_columns, COL_OVERHEAD_COLUMNS);
     for (size_t i = 0; i < run->n; i++) {
         const struct overhead_point *o = &run->points[i];
@@ -24,6 +24,7 @@ void overhead_write_csv(FILE *f, const struct overhead_run *run) {
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
             csv_put_number(&r, v[j], "%.6g");
         csv_put_integer(&r, o->samples);
+        csv_put_text(&r, run_id);
         csv_row_end(&r);
     }
 }

@@ -24,7 +24,8 @@ struct overhead_run {
 
 /* The table: one line per point with its 95 % interval, '*' oversubscribed, '!' noisy. */
 void overhead_write_table(FILE *f, const struct overhead_run *run);
-void overhead_write_csv(FILE *f, const struct overhead_run *run);
+/* run_id: the run's identity (context.run_id), put in every row of the CSV. */
+void overhead_write_csv(FILE *f, const struct overhead_run *run, const char *run_id);
 void overhead_write_json(FILE *f, const struct overhead_run *run, const struct context *ctx);
 
 #endif

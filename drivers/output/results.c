@@ -39,7 +39,7 @@ void results_roofline(const struct sweep_plan *plan, const struct sweep_point *p
 
 /* One point as a row, in the order of schema_sweep_columns. */
 static void csv_point(FILE *f, const struct sweep_plan *plan, const struct sweep_point *p,
-                      const char *params) {
+                      const char *params, const char *run_id) {
     struct csv_row r;
     char chunk[64];
     double frac[3];
@@ -88,15 +88,17 @@ static void csv_point(FILE *f, const struct sweep_plan *plan, const struct sweep
     csv_put_number(&r, p->ratio_best, "%.4f");
     csv_put_number(&r, p->ratio_best_low, "%.4f");
     csv_put_number(&r, p->ratio_best_high, "%.4f");
+    csv_put_text(&r, run_id);
     csv_row_end(&r);
 }
 
-void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res) {
+void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
+                       const char *run_id) {
     char params[512];
     results_format_params(plan, params, sizeof params);
     csv_put_header(f, schema_sweep_columns, COL_SWEEP_COLUMNS);
     for (size_t i = 0; i < res->npoints; i++)
-        csv_point(f, plan, &res->points[i], params);
+        csv_point(f, plan, &res->points[i], params, run_id);
 }
 
 static void json_point(struct json_writer *w, const struct sweep_plan *plan,

@@ -13,7 +13,9 @@
 
 #include <stdio.h>
 
-void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res);
+/* run_id: the run's identity (context.run_id), put in every row; "" leaves it empty. */
+void results_write_csv(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
+                       const char *run_id);
 /* extra (may be NULL) adds members to the top-level object after the points. */
 void results_write_json(FILE *f, const struct sweep_plan *plan, const struct sweep_result *res,
                         const struct context *ctx,

@@ -19,6 +19,7 @@ struct parser {
     long *lines; /* start line of each record */
     size_t nrecords, rcap;
     size_t ncols;
+    int unterminated; /* the text ended inside the last record */
     char *err;
     size_t errlen;
 };
@@ -123,6 +124,8 @@ static int record(struct parser *ps) {
     if (ps->pos < ps->len) { /* LF or CRLF */
         ps->pos += ps->text[ps->pos] == '\r' ? 2 : 1;
         ps->line++;
+    } else {
+        ps->unterminated = 1;
     }
     size_t n = ps->nfields - first;
     if (ps->nrecords == 0)
@@ -165,6 +168,7 @@ static int finish(struct parser *ps, struct csv_table *t) {
     t->cells = ptrs + ps->ncols;
     t->storage = ps->buf;
     t->lines = ps->lines;
+    t->unterminated = ps->unterminated;
     memmove(t->lines, t->lines + 1, t->nrows * sizeof *t->lines);
     ps->buf = NULL;
     ps->lines = NULL;
@@ -177,6 +181,9 @@ int csv_parse(const char *text, size_t len, const char *name, struct csv_table *
     snprintf(t->name, sizeof t->name, "%s", name);
     struct parser ps = {
         .text = text, .len = len, .name = t->name, .line = 1, .err = err, .errlen = errlen};
+    static const char bom[] = "\xEF\xBB\xBF";
+    if (len >= 3 && memcmp(text, bom, 3) == 0)
+        ps.pos = 3;
     int rc = 0;
     for (skip_blank_lines(&ps); rc == 0 && ps.pos < ps.len; skip_blank_lines(&ps))
         rc = record(&ps);
@@ -292,8 +299,11 @@ int csv_cell_integer(const struct csv_table *t, size_t row, int col, long long m
     long long x = strtoll(s, &end, 10);
     if (*end || end == s || errno == ERANGE)
         return bad_value(t, row, col, "is not a whole number", err, errlen);
-    if (x < min || x > max)
-        return bad_value(t, row, col, "is out of range", err, errlen);
+    if (x < min || x > max) {
+        char what[96];
+        snprintf(what, sizeof what, "is out of range (%lld to %lld)", min, max);
+        return bad_value(t, row, col, what, err, errlen);
+    }
     *v = x;
     return 0;
 }

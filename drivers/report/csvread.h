@@ -3,9 +3,11 @@
  * The first record names the columns; every other record must have as many fields. Fields may
  * be quoted ("a,b", with "" for a quote inside) and may then hold commas and line breaks;
  * records end at LF or CRLF. Completely empty lines are skipped (a file ending in blank lines
- * is common after hand edits). A NUL byte, an unterminated quote, a quote inside an unquoted
- * field or text after a closing quote are errors. Values stay text until asked for as a number:
- * an empty field is "not measured" (NaN), anything else must parse completely.
+ * is common after hand edits). A UTF-8 byte-order mark at the start (spreadsheets write one) is
+ * skipped. A last record without its line end is read, and marked: ompsweep ends every line,
+ * so such a file was cut short or edited. A NUL byte, an unterminated quote, a quote inside an
+ * unquoted field or text after a closing quote are errors. Values stay text until asked for as a
+ * number: an empty field is "not measured" (NaN), anything else must parse completely.
  *
  * Errors: -1 with "FILE:LINE: what" in err (LINE is where the record starts, 1-based).
  * Thread-safety: a table is read-only after csv_parse; distinct tables are independent.
@@ -20,10 +22,11 @@
 struct csv_table {
     char name[512]; /* the file name used in messages */
     size_t ncols, nrows;
-    char **header; /* ncols names */
-    char **cells;  /* nrows * ncols values, row-major */
-    long *lines;   /* nrows: the line where each record starts */
-    char *storage; /* every field's text, NUL-terminated */
+    char **header;    /* ncols names */
+    char **cells;     /* nrows * ncols values, row-major */
+    long *lines;      /* nrows: the line where each record starts */
+    char *storage;    /* every field's text, NUL-terminated */
+    int unterminated; /* the last record (the header if there are no rows) has no line end */
 };
 
 /* Parses len bytes of text; name is used in error messages. */

@@ -8,7 +8,11 @@
  * Units as in the files: seconds, bytes, GB/s (1e9 bytes), GFLOP/s, microseconds for
  * overheads, nanoseconds for latencies. Values that were not measured are NaN.
  * Errors: report_load returns 0, REPORT_NO_FOLDER (the folder is missing) or REPORT_BAD_DATA
- * (a malformed file, no results), with a message naming the file and line.
+ * (a malformed file, no results), with a message naming the file and line. What is refused
+ * and what is only a warning is listed in docs/report.md ("What the report refuses"): a file
+ * no ompsweep run can have written (a CSV cut short, a value no measurement gives, a CSV and
+ * JSON of two runs) is refused; a value that is possible but not believable is a warning and
+ * is not used.
  * A JSON sidecar that does not parse is not fatal: its CSV is reported without context and the
  * problem is listed in warnings[]. Hosts with the same CPU, cores and caches are one machine
  * for the series (a job array's tasks spread over a partition's nodes), with a warning.
@@ -38,6 +42,7 @@ struct report_context {
     int present; /* 0: no sidecar, or it did not parse */
     char date[40], host[128], cpu_model[160], git_revision[64], version[32];
     char hypervisor[32], command_line[512];
+    char run_id[40]; /* the run that wrote the file (machine/run_id.h); "" in older files */
     int cores, logical_cpus, allowed_cpus;
     double memory_bytes;
     struct report_cache caches[REPORT_MAX_CACHES];
@@ -75,6 +80,11 @@ struct report_sidecar {
     /* The interleaved rounds ("measurement"): measured, and of them measured again for a
      * disturbance; -1 when the file has none (written before the rounds). */
     int rounds_measured, rounds_repeated;
+    /* How many points (or overheads, break-evens) the file lists; -1 when it has no list. */
+    long npoints;
+    /* Keys of the wrong type ("NAME:LINE: 'context' is an array, not an object"), "; "
+     * between them; "" when there are none. The rest of the file is read. */
+    char problems[768];
 };
 
 enum report_kind { REPORT_POINTS, REPORT_OVERHEAD, REPORT_BREAKEVEN, REPORT_CEILINGS };
@@ -137,15 +147,18 @@ struct report_data {
     struct report_ceilings ceilings; /* a ceilings file's, else the first run's copy */
     char **warnings;                 /* shown at the top of the report and on stderr */
     size_t nwarnings;
-    char **notes; /* files skipped and why: listed at the end */
+    char **notes; /* files skipped and why, pairs that could not be checked: listed at the end */
     size_t nnotes;
+    size_t unchecked_pairs;   /* CSVs whose JSON's run could not be compared (no ids)     */
+    char unchecked_name[512]; /* the first of them                                       */
 };
 
 int report_load(const char *dir, struct report_data *d, char *err, size_t errlen);
 void report_data_free(struct report_data *d);
 
 /* Reads a JSON file (report_json.c, through jansson). Returns 0, or -1 with "NAME:LINE:COL:
- * what" in err when it does not parse or is not an object. Missing keys leave fields unset. */
+ * what" in err when it does not parse or is not an object. Missing keys leave fields unset;
+ * keys of the wrong type are also listed in s->problems. */
 int report_json_read(const char *path, const char *name, struct report_sidecar *s, char *err,
                      size_t errlen);
 void report_sidecar_free(struct report_sidecar *s);

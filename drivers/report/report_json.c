@@ -1,7 +1,10 @@
 /* report_json: the JSON side of result files, read with jansson: the context, the study, the
  * ceilings and a cache map's knees. jansson's names (json_string, json_integer, ...) clash with
- * the project's writer (json.h), so this file includes only jansson.h and report.h. */
+ * the project's writer (json.h), so this file includes only jansson.h, report.h and the
+ * schema names. */
 #include "report/report.h"
+
+#include "format/schema.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -51,6 +54,7 @@ static void read_context(const json_t *root, struct report_context *c) {
         return;
     c->present = 1;
     get_string(ctx, "date", c->date, sizeof c->date);
+    get_string(ctx, "run_id", c->run_id, sizeof c->run_id);
     get_string(ctx, "host", c->host, sizeof c->host);
     get_string(ctx, "cpu_model", c->cpu_model, sizeof c->cpu_model);
     get_string(ctx, "git_revision", c->git_revision, sizeof c->git_revision);
@@ -112,6 +116,94 @@ static int read_knees(const json_t *root, struct report_sidecar *s) {
     return 0;
 }
 
+/* The line of the first `"key":` in the file (1 when it cannot be found): jansson keeps no
+ * positions of the values it parsed, so a message about one looks for its key in the text
+ * (read again: this is only done for a file that has a problem). */
+static long key_line(const char *path, const char *key) {
+    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    int c;
+    while (f && m && (c = getc(f)) != EOF)
+        putc(c, m);
+    if (f)
+        fclose(f);
+    if (m)
+        fclose(m);
+    if (!f || !m) {
+        free(text);
+        return 1;
+    }
+    char quoted[80];
+    snprintf(quoted, sizeof quoted, "\"%s\"", key);
+    long line = 0;
+    for (const char *at = strstr(text, quoted); at && !line; at = strstr(at + 1, quoted)) {
+        const char *after = at + strlen(quoted);
+        after += strspn(after, " \t\r\n");
+        if (*after != ':')
+            continue;
+        line = 1;
+        for (const char *p = text; p < at; p++)
+            line += *p == '\n';
+    }
+    free(text);
+    return line ? line : 1;
+}
+
+static const char *type_name(const json_t *v) {
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "true or false";
+    default:
+        return "null";
+    }
+}
+
+/* The key holding the file's list of points, by its schema. */
+static const char *list_key(const char *schema) {
+    if (strncmp(schema, SCHEMA_OVERHEAD, strlen(SCHEMA_OVERHEAD) - 1) == 0)
+        return "overheads";
+    if (strncmp(schema, SCHEMA_BREAKEVEN, strlen(SCHEMA_BREAKEVEN) - 1) == 0)
+        return "breakeven";
+    return "points";
+}
+
+/* Every key the report reads whose value has another type than the schema's is named in
+ * s->problems (the reader then takes it as absent). */
+static void check_types(const json_t *root, const char *path, const char *name,
+                        struct report_sidecar *s) {
+    const struct {
+        const char *key;
+        json_type type;
+    } keys[] = {{"schema", JSON_STRING},          {"study", JSON_STRING},
+                {"context", JSON_OBJECT},         {"ceilings", JSON_OBJECT},
+                {"measurement", JSON_OBJECT},     {"knees", JSON_ARRAY},
+                {list_key(s->schema), JSON_ARRAY}};
+    size_t used = strlen(s->problems);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const json_t *v = json_object_get(root, keys[i].key);
+        if (!v || json_typeof(v) == keys[i].type || used >= sizeof s->problems)
+            continue;
+        used += (size_t)snprintf(s->problems + used, sizeof s->problems - used,
+                                 "%s%s:%ld: '%s' is %s, not %s", used ? "; " : "", name,
+                                 key_line(path, keys[i].key), keys[i].key, type_name(v),
+                                 keys[i].type == JSON_OBJECT  ? "an object"
+                                 : keys[i].type == JSON_ARRAY ? "an array"
+                                                              : "a string");
+    }
+}
+
 int report_json_read(const char *path, const char *name, struct report_sidecar *s, char *err,
                      size_t errlen) {
     memset(s, 0, sizeof *s);
@@ -128,6 +220,9 @@ int report_json_read(const char *path, const char *name, struct report_sidecar *
     }
     get_string(root, "schema", s->schema, sizeof s->schema);
     get_string(root, "study", s->study, sizeof s->study);
+    check_types(root, path, name, s);
+    const json_t *list = json_object_get(root, list_key(s->schema));
+    s->npoints = json_is_array(list) ? (long)json_array_size(list) : -1;
     read_context(root, &s->ctx);
     read_ceilings(root, name, &s->ceilings);
     const json_t *m = json_object_get(root, "measurement");

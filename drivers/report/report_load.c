@@ -31,9 +31,7 @@ static int add_line(char ***list, size_t *n, const char *fmt, va_list ap) {
     return 0;
 }
 
-/* Adds a formatted line to d->warnings or d->notes; returns -1 when out of memory. */
-__attribute__((format(printf, 2, 3))) static int report_warn(struct report_data *d, const char *fmt,
-                                                             ...) {
+int report_warn(struct report_data *d, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int rc = add_line(&d->warnings, &d->nwarnings, fmt, ap);
@@ -41,8 +39,7 @@ __attribute__((format(printf, 2, 3))) static int report_warn(struct report_data 
     return rc;
 }
 
-__attribute__((format(printf, 2, 3))) static int report_note(struct report_data *d, const char *fmt,
-                                                             ...) {
+int report_note(struct report_data *d, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int rc = add_line(&d->notes, &d->nnotes, fmt, ap);
@@ -111,6 +108,69 @@ static int read_sidecar(struct report_data *d, struct report_file *f) {
         return report_warn(d, "`%s` has schema '%s', not '%s': `%s` is reported without it", name,
                            schema, want, f->name);
     }
+    if (f->json.problems[0])
+        return report_warn(d, "%s (not used for `%s`)", f->json.problems, f->name);
+    return 0;
+}
+
+/* ---- whether a CSV is whole and its JSON is of the same run -------------------------------- */
+
+/* A file that ends inside its header, before any row: ompsweep ends every line, so a header
+ * without its line end is a file cut short (a full disk, a copy stopped), whatever its
+ * columns; one whose first column begins like a result's is refused rather than skipped. */
+static int cut_in_header(const struct csv_table *t) {
+    const char *first = t->header[0];
+    size_t n = strlen(first);
+    return t->unterminated && t->nrows == 0 && n > 0 &&
+           (strncmp(first, schema_sweep_columns[0], n) == 0 ||
+            strncmp(first, schema_overhead_columns[0], n) == 0 ||
+            strncmp(first, schema_breakeven_columns[0], n) == 0);
+}
+
+/* The run id every row of a CSV holds ("" without the column); -1 with the message when two
+ * rows differ (two runs' rows in one file). */
+static int csv_run_id(const struct csv_table *t, const char **id, char *err, size_t errlen) {
+    int col = csv_column(t, SCHEMA_RUN_ID);
+    *id = t->nrows > 0 ? csv_cell(t, 0, col) : "";
+    for (size_t r = 1; r < t->nrows; r++)
+        if (strcmp(csv_cell(t, r, col), *id) != 0) {
+            snprintf(err, errlen,
+                     "%s:%ld: column '%s': '%.40s' is not the first row's '%.40s': the file "
+                     "holds rows of two runs",
+                     t->name, t->lines[r], SCHEMA_RUN_ID, csv_cell(t, r, col), *id);
+            return -1;
+        }
+    return 0;
+}
+
+/* A CSV and its JSON must be one run's: the same run id (files from before run ids have none
+ * and are only noted: *unchecked), and as many points in the CSV as the JSON lists. */
+static int check_pair(const struct report_file *f, int *unchecked, char *err, size_t errlen) {
+    const char *csv_id;
+    char json[512 + 8];
+    if (csv_run_id(&f->csv, &csv_id, err, errlen))
+        return -1;
+    if (!f->json.schema[0])
+        return 0; /* no sidecar, or one set aside with a warning */
+    sidecar_path(f->name, json, sizeof json);
+    const char *json_id = f->json.ctx.run_id;
+    if (!f->json.ctx.present || (!csv_id[0] && !json_id[0])) {
+        *unchecked = 1;
+    } else if (strcmp(csv_id, json_id) != 0) {
+        snprintf(err, errlen,
+                 "%s and %s were written by two runs (run id '%.40s' and '%.40s'; two runs "
+                 "writing the same files at once?): run again, or give each run its own names",
+                 f->name, json, csv_id[0] ? csv_id : "none", json_id[0] ? json_id : "none");
+        return -1;
+    }
+    if (f->json.npoints >= 0 && (size_t)f->json.npoints != f->csv.nrows) {
+        long last = f->csv.nrows ? f->csv.lines[f->csv.nrows - 1] : 1;
+        snprintf(err, errlen,
+                 "%s:%ld: the file ends after %zu points, but %s lists %ld: the CSV is "
+                 "incomplete (cut short?)",
+                 f->name, last, f->csv.nrows, json, f->json.npoints);
+        return -1;
+    }
     return 0;
 }
 
@@ -133,13 +193,21 @@ static int load_csv(struct report_data *d, const char *path, const char *name, c
     if (csv_read_file(path, &f->csv, err, errlen))
         return -1;
     snprintf(f->csv.name, sizeof f->csv.name, "%s", name);
+    if (cut_in_header(&f->csv)) {
+        snprintf(err, errlen,
+                 "%s:1: the header stops at '%.40s' with no line end and no rows: the file "
+                 "was cut short",
+                 name, f->csv.header[f->csv.ncols - 1]);
+        return -1;
+    }
     int kind = report_rows_kind(&f->csv);
     if (kind < 0) {
         char first[64];
         snprintf(first, sizeof first, "%s", f->csv.header[0]);
         csv_free(&f->csv);
         d->nfiles--;
-        if (report_note(d, "`%s`: not an ompsweep result (its first column is '%s')", name, first))
+        if (report_note(d, "Not used: `%s`: not an ompsweep result (its first column is '%s')",
+                        name, first))
             goto oom;
         return 0;
     }
@@ -147,6 +215,17 @@ static int load_csv(struct report_data *d, const char *path, const char *name, c
     if (read_sidecar(d, f))
         goto oom;
     f = &d->files[fi];
+    int unchecked = 0;
+    if (check_pair(f, &unchecked, err, errlen))
+        return -1;
+    if (unchecked && d->unchecked_pairs++ == 0)
+        snprintf(d->unchecked_name, sizeof d->unchecked_name, "%s", name);
+    if (f->csv.unterminated && f->csv.nrows > 0 &&
+        report_warn(d,
+                    "%s:%ld: the last line has no line end, as if the file was cut short "
+                    "(ompsweep ends every line): its last row is used as it is",
+                    name, f->csv.lines[f->csv.nrows - 1]))
+        goto oom;
     return report_rows_read(d, fi, err, errlen);
 oom:
     snprintf(err, errlen, "%s: out of memory", name);
@@ -163,9 +242,13 @@ static int load_json(struct report_data *d, const char *path, const char *name) 
     char why[1024];
     if (report_json_read(path, name, &s, why, sizeof why))
         return report_warn(d, "`%s` does not parse (%s): skipped", name, why);
+    if (s.problems[0] && report_warn(d, "%s (not used)", s.problems)) {
+        report_sidecar_free(&s);
+        return -1;
+    }
     if (strcmp(s.schema, SCHEMA_CEILINGS) != 0) {
         report_sidecar_free(&s);
-        return report_note(d, "`%s`: %s", name,
+        return report_note(d, "Not used: `%s`: %s", name,
                            strncmp(s.schema, "ompsweep-", 9) == 0
                                ? "no CSV beside it (the report reads points from CSV files)"
                                : "not an ompsweep result");
@@ -355,6 +438,17 @@ int report_load(const char *dir, struct report_data *d, char *err, size_t errlen
         return REPORT_BAD_DATA;
     }
     pick_ceilings(d);
+    if (d->unchecked_pairs &&
+        report_note(d,
+                    "`%s`%s and %s JSON carry no run id (files written before run ids, or a "
+                    "JSON without its context): whether %s the same run's could not be checked",
+                    d->unchecked_name, d->unchecked_pairs > 1 ? " and other CSVs" : "",
+                    d->unchecked_pairs > 1 ? "their" : "its",
+                    d->unchecked_pairs > 1 ? "each pair is" : "they are")) {
+        snprintf(err, errlen, "%s: out of memory", dir);
+        report_data_free(d);
+        return REPORT_BAD_DATA;
+    }
     return 0;
 }
 

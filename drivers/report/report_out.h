@@ -8,8 +8,10 @@
  * caller has not (`gnuplot NAME.gp` in the folder redraws it).
  *
  * Units: bytes are shown in binary units (KiB = 1024 bytes). Errors: a plot that gnuplot
- * cannot draw is counted in failed_plots with a message on stderr; the Markdown says so in
- * place of the image. Thread-safety: one report_out per thread.
+ * cannot draw, or leaves incomplete (report/plot_check.h: a full disk is named as the cause),
+ * is counted in failed_plots with a message on stderr naming the image; the Markdown says so
+ * in place of the image, and an image of an earlier report stays as it was. Thread-safety: one
+ * report_out per thread.
  */
 #ifndef OMPSWEEP_REPORT_OUT_H
 #define OMPSWEEP_REPORT_OUT_H

@@ -1,10 +1,11 @@
 /* report_plot: gnuplot jobs. The body of a plot is collected in memory, then written as
  * NAME.gp and NAME.dat in the plots folder and drawn by gnuplot run there as a child process,
- * into temporary outputs renamed once gnuplot has succeeded. */
+ * into temporary outputs renamed once gnuplot has succeeded and left them whole. */
 #include "report/report_out.h"
 
 #include "atomic_file.h"
 #include "format/outfile.h"
+#include "report/plot_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -168,16 +169,21 @@ static int run_gnuplot(const struct report_out *o, const char *name, const char 
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static long file_size(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+/* What gnuplot said, without its trailing line ends. */
+static void trim_end(char *msg) {
+    char *end = msg + strlen(msg);
+    while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
+        *--end = '\0';
 }
 
 /* Draws the plot into temporary files beside NAME.svg and NAME.png and renames them into place
- * only when gnuplot succeeded and wrote all of them. */
-static int draw(struct plot *p) {
+ * only when gnuplot exited 0, said nothing of a full disk, and left every image whole
+ * (report/plot_check.h); otherwise the images of an earlier report stay as they were. why
+ * (whylen bytes) gets the reason for the Markdown when the plot is not drawn. */
+static int draw(struct plot *p, char *why, size_t whylen) {
     const struct report_out *o = p->out;
     const char *exts[2] = {"svg", "png"};
+    const enum plot_format formats[2] = {PLOT_FORMAT_SVG, PLOT_FORMAT_PNG};
     int n = o->png ? 2 : 1, e = 0;
     struct atomic_file out[2];
     char path[8192], msg[4096] = "";
@@ -195,32 +201,57 @@ static int draw(struct plot *p) {
     const char *svg = n > 0 ? strrchr(out[0].tmp, '/') + 1 : "",
                *png = n > 1 ? strrchr(out[1].tmp, '/') + 1 : "";
     int rc = e ? -1 : run_gnuplot(o, p->name, svg, png, msg, sizeof msg);
-    int ok = rc == 0;
-    for (int i = 0; i < n; i++)
-        ok &= file_size(out[i].tmp) > 0;
-    for (int i = 0; i < n; i++)
-        if (!ok || atomic_file_commit(&out[i]) != 0)
+    trim_end(msg);
+    /* The first image that is not whole (-1: none), and what its check found. */
+    int bad = -1, check = 0;
+    for (int i = 0; i < n && bad < 0 && !e; i++)
+        if ((check = plot_check_file(out[i].tmp, formats[i])) != 0)
+            bad = i;
+    int full = !e && (rc != 0 || bad >= 0 || strstr(msg, strerror(ENOSPC))) &&
+               plot_check_cause(o->plots_dir, msg) == ENOSPC;
+    int ok = !e && rc == 0 && bad < 0 && !full;
+    for (int i = 0; i < n; i++) {
+        int c = ok ? atomic_file_commit(&out[i]) : 0;
+        if (!ok || c) {
             atomic_file_abort(&out[i]);
-    char *end = msg + strlen(msg);
-    while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
-        *--end = '\0';
-    if (e)
+            if (c && !e) /* a plot renamed before this one stays: it is whole */
+                e = c, snprintf(path, sizeof path, "%s", out[i].path);
+            ok = 0;
+        }
+    }
+    const char *named = n > 0 ? out[bad >= 0 ? bad : 0].path : path;
+    if (e) {
         fprintf(stderr, "ompsweep report: %s: %s\n", path, strerror(e));
-    else if (!ok)
+        snprintf(why, whylen, "%s", e == ENOSPC ? "no space left on device" : "not written");
+    } else if (full) {
+        fprintf(stderr,
+                "ompsweep report: %s: no space left on device (the plot is not drawn)%s%s\n", named,
+                msg[0] ? "; gnuplot says:\n" : "", msg);
+        snprintf(why, whylen, "no space left on device");
+    } else if (rc != 0) {
         fprintf(stderr, "ompsweep report: %s/%s.gp: gnuplot failed (exit %d)%s%s\n", o->plots_dir,
                 p->name, rc, msg[0] ? ":\n" : "", msg);
-    else if (msg[0])
+        snprintf(why, whylen, "gnuplot failed");
+    } else if (bad >= 0) {
+        fprintf(stderr, "ompsweep report: %s: %s%s%s%s\n", named,
+                check > 0 ? "cannot be read: " : "gnuplot exited 0 but left it incomplete ",
+                check > 0  ? strerror(check)
+                : bad == 1 ? "(no IEND chunk): the plot is not drawn"
+                           : "(no closing </svg>): the plot is not drawn",
+                msg[0] ? "; gnuplot says:\n" : "", msg);
+        snprintf(why, whylen, "gnuplot left it incomplete");
+    } else if (msg[0]) {
         fprintf(stderr, "ompsweep report: %s/%s.gp: gnuplot says:\n%s\n", o->plots_dir, p->name,
                 msg);
+    }
     return ok ? 0 : -1;
 }
 
-static void markdown_link(const struct plot *p, const char *alt, int drawn) {
+static void markdown_link(const struct plot *p, const char *alt, int drawn, const char *why) {
     const struct report_out *o = p->out;
     FILE *md = o->md;
     if (!drawn) {
-        fprintf(md, "*(plot not drawn: %s; `%s/%s.gp` draws it)*\n\n",
-                o->gnuplot ? "gnuplot failed" : "gnuplot was not found", o->plots_link, p->name);
+        fprintf(md, "*(plot not drawn: %s; `%s/%s.gp` draws it)*\n\n", why, o->plots_link, p->name);
         return;
     }
     fputs("![", md);
@@ -237,8 +268,13 @@ int plot_end(struct plot *p, const char *alt) {
     char file[128];
     snprintf(file, sizeof file, "%s.dat", p->name);
     int rc = write_file(p->out, file, p->data, p->data_len) || write_script(p, alt) ? -1 : 0;
+    char why[64] = "gnuplot failed";
+    if (rc != 0)
+        snprintf(why, sizeof why, "its data or script could not be written");
+    else if (!p->out->gnuplot)
+        snprintf(why, sizeof why, "gnuplot was not found");
     if (rc == 0 && p->out->gnuplot)
-        rc = draw(p);
+        rc = draw(p, why, sizeof why);
     else if (rc == 0)
         rc = -1; /* nothing drawn, but the script is there */
     if (rc == 0)
@@ -247,7 +283,7 @@ int plot_end(struct plot *p, const char *alt) {
         p->out->failed_plots++;
     else
         p->out->skipped_plots++;
-    markdown_link(p, alt, rc == 0);
+    markdown_link(p, alt, rc == 0, why);
     free(p->script);
     free(p->data);
     p->script = p->data = NULL;

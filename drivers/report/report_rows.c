@@ -4,6 +4,7 @@
 
 #include "format/schema.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,13 +76,44 @@ static int numbers(const struct csv_table *t, size_t row, const int *cols, doubl
     return 0;
 }
 
+/* A value no measurement gives: a time, size or working set of 0 (every kernel does some work,
+ * and takes some time doing it). */
+static int above_zero(const struct csv_table *t, size_t row, int col, double v, char *err,
+                      size_t errlen) {
+    if (!(v == 0.0))
+        return 0;
+    snprintf(err, errlen, "%s:%ld: column '%s': 0 is not possible (no measurement gives it)",
+             t->name, t->lines[row], t->header[col]);
+    return -1;
+}
+
+/* More than this many times the threads (all ranks' together) is not a speedup caches can
+ * explain: the file was damaged or edited. */
+#define SPEEDUP_BEYOND_THREADS 16.0
+
+/* A speedup that is not believable is warned about and read as not measured, with what is
+ * derived from it, so no fit or plot rests on it. -1 when out of memory. */
+static int believable_speedup(struct report_data *d, const struct csv_table *t, size_t row, int col,
+                              struct report_point *p) {
+    double threads = (double)p->total_threads * p->ranks;
+    if (isnan(p->speedup) || (p->speedup > 0.0 && p->speedup <= SPEEDUP_BEYOND_THREADS * threads))
+        return 0;
+    p->speedup = p->speedup_low = p->speedup_high = p->efficiency = NAN;
+    return report_warn(d,
+                       "%s:%ld: column '%s': '%.40s' at %.0f threads is not a believable speedup "
+                       "(at most %g times the threads): read as not measured",
+                       t->name, t->lines[row], t->header[col], csv_cell(t, row, col), threads,
+                       SPEEDUP_BEYOND_THREADS);
+}
+
 static int read_point(struct report_data *d, size_t fi, size_t row, const int *c, char *err,
                       size_t errlen) {
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
     struct report_point p = {.file = fi};
     long long threads, total = 0, ranks = 1;
-    if (csv_cell_integer(t, row, c[COL_SWEEP_THREADS], 1, 1000000, &threads, err, errlen))
+    if (csv_cell_integer(t, row, c[COL_SWEEP_THREADS], 1, SCHEMA_MAX_THREADS, &threads, err,
+                         errlen))
         return -1;
     if (c[COL_SWEEP_RANKS] >= 0 && csv_cell(t, row, c[COL_SWEEP_RANKS])[0] &&
         csv_cell_integer(t, row, c[COL_SWEEP_RANKS], 1, 100000000, &ranks, err, errlen))
@@ -131,11 +163,18 @@ static int read_point(struct report_data *d, size_t fi, size_t row, const int *c
                            &p.ratio_best_high};
     if (numbers(t, row, cols, out, sizeof cols / sizeof cols[0], err, errlen) ||
         yes_no(t, row, c[COL_SWEEP_OVERSUBSCRIBED], &p.oversubscribed, err, errlen) ||
-        yes_no(t, row, c[COL_SWEEP_UNSTABLE], &p.unstable, err, errlen))
+        yes_no(t, row, c[COL_SWEEP_UNSTABLE], &p.unstable, err, errlen) ||
+        above_zero(t, row, c[COL_SWEEP_SIZE], p.size, err, errlen) ||
+        above_zero(t, row, c[COL_SWEEP_WORKING_SET_BYTES], p.working_set_bytes, err, errlen) ||
+        above_zero(t, row, c[COL_SWEEP_MEDIAN_S], p.median_s, err, errlen))
         return -1;
     p.threads = (int)threads;
     p.ranks = (int)ranks;
     p.total_threads = total ? (int)total : p.threads;
+    if (believable_speedup(d, t, row, c[COL_SWEEP_SPEEDUP], &p)) {
+        snprintf(err, errlen, "%s: out of memory", t->name);
+        return -1;
+    }
     p.kernel = csv_cell(t, row, c[COL_SWEEP_KERNEL]);
     p.variant = csv_cell(t, row, c[COL_SWEEP_VARIANT]);
     p.schedule = csv_cell(t, row, c[COL_SWEEP_SCHEDULE]);
@@ -174,7 +213,12 @@ static int read_overheads(struct report_data *d, size_t fi, char *err, size_t er
     int c[COL_OVERHEAD_COLUMNS];
     struct report_file *f = &d->files[fi];
     const struct csv_table *t = &f->csv;
-    if (find_columns(t, schema_overhead_columns, COL_OVERHEAD_COLUMNS, NULL, c, err, errlen))
+    /* Every column but the run id, which files from before run ids lack. */
+    int required[COL_OVERHEAD_COLUMNS];
+    for (int i = 0; i < COL_OVERHEAD_RUN_ID; i++)
+        required[i] = i;
+    required[COL_OVERHEAD_RUN_ID] = -1;
+    if (find_columns(t, schema_overhead_columns, COL_OVERHEAD_COLUMNS, required, c, err, errlen))
         return -1;
     for (size_t r = 0; r < t->nrows; r++) {
         struct report_overhead o = {.file = fi};
@@ -183,7 +227,8 @@ static int read_overheads(struct report_data *d, size_t fi, char *err, size_t er
         const int times[] = {c[COL_OVERHEAD_TEST_US], c[COL_OVERHEAD_REF_US],
                              c[COL_OVERHEAD_SAMPLES]};
         double *const out[] = {&o.test_us, &o.ref_us, &o.samples};
-        if (csv_cell_integer(t, r, c[COL_OVERHEAD_THREADS], 1, 1000000, &threads, err, errlen) ||
+        if (csv_cell_integer(t, r, c[COL_OVERHEAD_THREADS], 1, SCHEMA_MAX_THREADS, &threads, err,
+                             errlen) ||
             numbers(t, r, times, out, 3, err, errlen) ||
             csv_cell_number(t, r, c[COL_OVERHEAD_OVERHEAD_US], &o.overhead_us, err, errlen) ||
             csv_cell_number(t, r, c[COL_OVERHEAD_CI95_LOW_US], &o.ci_low_us, err, errlen) ||
@@ -230,7 +275,8 @@ static int read_breakevens(struct report_data *d, size_t fi, char *err, size_t e
         double *const out[] = {&b.size,       &b.working_set_bytes, &b.lower_size,
                                &b.upper_size, &b.time_1thread_s,    &b.time_nthreads_s,
                                &b.speedup,    &b.measurements};
-        if (csv_cell_integer(t, r, c[COL_BREAKEVEN_THREADS], 1, 1000000, &threads, err, errlen) ||
+        if (csv_cell_integer(t, r, c[COL_BREAKEVEN_THREADS], 1, SCHEMA_MAX_THREADS, &threads, err,
+                             errlen) ||
             numbers(t, r, nums, out, 8, err, errlen))
             return -1;
         b.threads = (int)threads;
