@@ -12,10 +12,12 @@
 #ifndef OMPSWEEP_OMP_TEAM_H
 #define OMPSWEEP_OMP_TEAM_H
 
+#include "format/schema.h"
+
 #include <stddef.h>
 
-/* The most threads any command runs, in a team or in all nested teams together. */
-enum { OMP_TEAM_MAX = 4096 };
+/* The most threads any command runs in a team: the most a result file may record. */
+enum { OMP_TEAM_MAX = SCHEMA_MAX_THREADS };
 
 /* The team size the environment gives a plain region (OMP_NUM_THREADS's first level) must not
  * exceed OMP_TEAM_MAX: every command starts such a region to record where threads run. */
