@@ -8,7 +8,8 @@
  * chunk), Sony Wave64, AIFF and AIFC (the SSND chunk), Sun/NeXT AU (big or little endian).
  * A length field that means "up to the end of the file" (0 or 0xFFFFFFFF in a WAV data chunk
  * or an AU header) states nothing. Compressed formats that state a frame count instead
- * (FLAC, MP3, Ogg) are checked by the reader against the frames it decodes (io/audio.h).
+ * (FLAC, MP3, Ogg) are checked by the reader against the frames it decodes, or the length it
+ * can find (io/audio.h).
  *
  * Units: byte offsets from the start of the file. Thread-safety: no shared state; reads with
  * pread, so the descriptor's file position is left as it was.

@@ -115,6 +115,16 @@ int audio_reader_open(struct audio_reader *r, const char *path, char *err, size_
         sf_close(sf);
         return -1;
     }
+    /* libsndfile reads an Ogg stream's length from its last page; without that page (a file cut
+     * short) it says "unknown" and decodes what is there, or nothing, without an error. */
+    if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_OGG && info.frames == SF_COUNT_MAX) {
+        snprintf(err, errlen,
+                 "%s: truncated: the Ogg stream's last page, which gives its length, "
+                 "is missing",
+                 path);
+        sf_close(sf);
+        return -1;
+    }
     r->sf = sf;
     r->fmt.format = info.format;
     r->fmt.channels = info.channels;

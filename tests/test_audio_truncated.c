@@ -2,8 +2,9 @@
  * holds is refused (whole-file and block reads, and `ompsweep etl noise`), whatever the cut, for
  * every header format that states the data's length (WAV, WAVEX, RF64, Wave64, AIFF, AU); a
  * compressed file that decodes to fewer frames than its header declares is refused too (FLAC,
- * MP3). Complete files are still read whole: with chunks after the data, with trailing bytes,
- * and with the "length unknown" sizes a writer that cannot seek leaves in WAV and AU headers. */
+ * MP3), and so is an Ogg file (Vorbis, Opus) whose length cannot be read. Complete files are still
+ * read whole: with chunks after the data, with trailing bytes, and with the "length unknown" sizes
+ * a writer that cannot seek leaves in WAV and AU headers. */
 #include "audio.h"
 #include "cli_support.h"
 
@@ -48,28 +49,34 @@ static const struct cut_format formats[] = {
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
-enum { FRAMES = 4000 };
+/* Frames of the test files; compressed ones are longer, so that a cut leaves whole pages. */
+enum { FRAMES = 4000, LONG_FRAMES = 48000 };
 
 static void path_of(char *path, size_t len, const char *name) {
     snprintf(path, len, "%s/%s", test_dir, name);
 }
 
-/* FRAMES frames of a tone into the test folder's `name`; with a title when `title`, which WAV
- * and AIFF then store in a chunk after the samples. */
-static void write_tone(const char *name, int format, int channels, int title) {
+/* `frames` frames (at most LONG_FRAMES) of a tone into the test folder's `name`; with a title
+ * when `title`, which WAV and AIFF then store in a chunk after the samples. */
+static void write_frames(const char *name, int format, int channels, long frames, int title) {
     char path[512];
     path_of(path, sizeof path, name);
     SF_INFO info = {.samplerate = 8000, .channels = channels, .format = format};
     SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
     cr_assert_not_null(sf, "%s: %s", path, sf_strerror(NULL));
-    static double v[FRAMES * 2];
-    for (int i = 0; i < FRAMES; i++)
+    static double v[LONG_FRAMES * 2];
+    for (long i = 0; i < frames; i++)
         for (int c = 0; c < channels; c++)
-            v[i * channels + c] = 0.5 * sin(0.01 * i + c);
-    cr_assert_eq(sf_writef_double(sf, v, FRAMES), FRAMES, "%s", path);
+            v[i * channels + c] = 0.5 * sin(0.01 * (double)i + c);
+    cr_assert_eq(sf_writef_double(sf, v, frames), frames, "%s", path);
     if (title) /* set after the samples, so it goes after them */
         sf_set_string(sf, SF_STR_TITLE, "a tone");
     cr_assert_eq(sf_close(sf), 0);
+}
+
+/* FRAMES frames, as write_frames. */
+static void write_tone(const char *name, int format, int channels, int title) {
+    write_frames(name, format, channels, FRAMES, title);
 }
 
 static long long file_size(const char *path) {
@@ -78,13 +85,17 @@ static long long file_size(const char *path) {
     return (long long)st.st_size;
 }
 
-/* audio_read and a block reader both read all FRAMES frames of path. */
-static void expect_whole(const char *path) {
+/* audio_read reads all `frames` frames of path. */
+static void expect_frames(const char *path, size_t frames) {
     char err[512];
     struct audio a = {0};
     cr_expect_eq(audio_read(path, &a, err, sizeof err), 0, "%s refused: %s", path, err);
-    cr_expect_eq(a.frames, (size_t)FRAMES, "%s: %zu frames", path, a.frames);
+    cr_expect_eq(a.frames, frames, "%s: %zu frames", path, a.frames);
     audio_free(&a);
+}
+
+static void expect_whole(const char *path) {
+    expect_frames(path, FRAMES);
 }
 
 /* audio_read refuses path, and a block reader fails before its end, each naming the file and
@@ -135,13 +146,17 @@ Test(audio_truncated, cut_files_are_refused_in_every_length_stating_format) {
     }
 }
 
-/* Compressed formats: libsndfile decodes what is there; the frames fall short of the header's. */
+/* Compressed formats: libsndfile decodes what is there; the frames fall short of the header's,
+ * or (Ogg) the length is unknown because the last page, which gives it, is gone. */
 Test(audio_truncated, cut_compressed_files_are_refused) {
     const struct cut_format compressed[] = {
         {"pcm16_stereo.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 2, 0},
         {"tone.mp3", SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III, 1, 0},
+        {"tone.ogg", SF_FORMAT_OGG | SF_FORMAT_VORBIS, 1, 0},
+        {"tone.opus", SF_FORMAT_OGG | SF_FORMAT_OPUS, 2, 0},
     };
-    const char *reasons[] = {NULL, "truncated"}; /* FLAC: libsndfile's "lost sync" */
+    /* FLAC: libsndfile's "lost sync"; Ogg: its length is unknown without the last page. */
+    const char *reasons[] = {NULL, "truncated", "truncated", "truncated"};
     for (size_t i = 0; i < sizeof compressed / sizeof compressed[0]; i++) {
         const struct cut_format *f = &compressed[i];
         char path[512];
@@ -151,10 +166,10 @@ Test(audio_truncated, cut_compressed_files_are_refused) {
             cr_log_warn("this libsndfile does not write %s: not tested", f->name);
             continue;
         }
-        write_tone(f->name, f->format, f->channels, 0);
-        expect_whole(path);
-        cr_assert_eq(truncate(path, file_size(path) * 2 / 3), 0);
-        expect_refused(path, "cut to 2/3", reasons[i]);
+        write_frames(f->name, f->format, f->channels, LONG_FRAMES, 0);
+        expect_frames(path, LONG_FRAMES);
+        cr_assert_eq(truncate(path, file_size(path) * 4 / 5), 0);
+        expect_refused(path, "cut to 4/5", reasons[i]);
     }
 }
 
