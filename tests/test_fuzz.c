@@ -735,7 +735,8 @@ POOL(size_bound_values, "1k", "2k", "4k", ODD, "0", "-1", "2k,4k", "1e308", "999
 POOL(max_pairs_values, "8", ODD, "7", "0", "-1", "10001", "nan");
 POOL(batch_values, "1", ODD, "0", "-1", "1e308", "99999999999999999999", "1k", "2");
 POOL(sigma_values, "0", "0.01", ODD, "-1", "nan", "inf", "1e6", "1e7", "1e-320", "-0");
-POOL(etl_output_values, "out", ".", ODD, "out/sub", "%h", "LONG_PATH", "IN/missing/dir", "a\xff");
+POOL(etl_output_values, "out", ".", ODD, "out/sub", "%h", "LONG_PATH", "DEEP_PATH", "missing/dir",
+     "a\xff");
 
 static const struct value_pool pools[] = {
     {"threads", threads_values},
@@ -824,17 +825,22 @@ static void add_arg(struct case_args *a, const char *word) {
     a->used += len;
 }
 
-/* A value with the placeholders replaced: IN is the fixtures' folder, LONG_NAME a 300-byte
- * name, LONG_PATH a path of 5000 bytes (both beyond what a file system takes). */
+/* A value with the placeholders replaced: IN is the fixtures' folder, LONG_NAME a name of 300
+ * bytes (more than a file system takes), DEEP_PATH 100 nested folders, LONG_PATH a path of
+ * 5000 bytes (more than PATH_MAX, though it names nothing deep: "./././.../x"). */
 static void add_value(struct case_args *a, const char *v) {
     char word[6000];
     if (strcmp(v, "LONG_NAME") == 0) {
         memset(word, 'n', 300);
         word[300] = '\0';
+    } else if (strcmp(v, "DEEP_PATH") == 0) {
+        for (int i = 0; i < 1000; i++)
+            word[i] = i % 10 == 9 ? '/' : 'd';
+        snprintf(word + 1000, sizeof word - 1000, "x.out");
     } else if (strcmp(v, "LONG_PATH") == 0) {
         for (int i = 0; i < 5000; i++)
-            word[i] = i % 10 == 9 ? '/' : 'd';
-        word[5000] = '\0';
+            word[i] = i % 2 ? '/' : '.';
+        snprintf(word + 5000, sizeof word - 5000, "x");
     } else if (strncmp(v, "IN", 2) == 0 && (v[2] == '\0' || v[2] == '/')) {
         snprintf(word, sizeof word, "%s%s", in_dir, v + 2);
     } else {
@@ -891,7 +897,8 @@ static void make_case(struct rng *r, const struct command *c, struct case_args *
                     ? draw_value(r, pool, 50)
                     : any_values[below(r, sizeof any_values / sizeof *any_values)];
         char opt[64];
-        if (v && chance(r, 15) && !strstr(v, "IN") && !strstr(v, "LONG")) {
+        if (v && chance(r, 15) && strlen(v) < 100 && strncmp(v, "IN", 2) != 0 &&
+            strcmp(v, "LONG_NAME") && strcmp(v, "DEEP_PATH") && strcmp(v, "LONG_PATH")) {
             char joined[200];
             snprintf(joined, sizeof joined, "--%s=%s", name, v);
             add_arg(a, joined);
