@@ -40,13 +40,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_SEED      20261203u
-#define READER_SECONDS    4.0
-#define CLI_SECONDS       16.0
-#define RUN_LIMIT_SECONDS 6.0 /* one run of the binary; past it, killed and not judged */
-#define CEILINGS_LIMIT_SECONDS                                                                     \
-    1.5                 /* a valid `ceilings` measures for seconds whatever its options */
-#define MAX_FAILURES 10 /* reported before a test stops looking */
+#define DEFAULT_SEED   20261203u
+#define READER_SECONDS 4.0
+#define CLI_SECONDS    16.0
+/* One run of the binary: past its limit it is killed and not judged. A valid `ceilings`
+ * measures for seconds whatever its options, so it gets less. */
+#define RUN_LIMIT_SECONDS      6.0
+#define CEILINGS_LIMIT_SECONDS 1.5
+#define MAX_FAILURES           10 /* reported before a test stops looking */
+#define MEMORY_VARIANTS        8  /* in-memory reads of each file per case, before the folder's */
 
 static char test_dir[] = "/tmp/ompsweep-fuzz-XXXXXX";
 static char in_dir[600]; /* the fixtures: never written by a case */
@@ -358,8 +360,8 @@ static int number_at(const struct buf *b, size_t at, size_t *start, size_t *len)
 /* One mutation of b, drawn from r. */
 static void mutate_once(struct buf *b, struct rng *r) {
     size_t at = below(r, b->n + 1), start, len;
-    switch (below(r, 12)) {
-    case 0: /* a flipped bit */
+    switch (below(r, 15)) { /* odd numbers 4 times in 15: the readers are mostly numbers */
+    case 0:                 /* a flipped bit */
         if (b->n)
             b->p[below(r, b->n)] ^= (char)(1u << below(r, 8));
         return;
@@ -387,6 +389,9 @@ static void mutate_once(struct buf *b, struct rng *r) {
         return;
     }
     case 4: /* a number replaced by a huge, tiny or malformed one */
+    case 12:
+    case 13:
+    case 14:
         if (!number_at(b, at, &start, &len))
             return;
         erase(b, start, len);
@@ -476,19 +481,28 @@ static void read_csv_text(const char *text, size_t n) {
     csv_free(&t);
 }
 
-static void read_case(const char *dir, struct buf *files) {
+/* The in-memory reader of a result file's kind on text[0, n), NUL-terminated. */
+static void read_text(const char *name, const char *text, size_t n) {
+    char err[1024];
+    if (strstr(name, ".csv")) {
+        read_csv_text(text, n);
+    } else {
+        struct ceilings c;
+        ceilings_file_parse(text, &c, err, sizeof err);
+    }
+}
+
+/* The readers of files: each file alone, then the folder as the report loads it. */
+static void read_folder(const char *dir) {
     char path[1024], err[1024];
     for (size_t i = 0; i < NRESULTS; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, result_names[i]);
-        files[i].p[files[i].n] = '\0';
         if (strstr(result_names[i], ".csv")) {
-            read_csv_text(files[i].p, files[i].n);
             struct csv_table t;
             if (csv_read_file(path, &t, err, sizeof err) == 0)
                 csv_free(&t);
         } else {
             struct ceilings c;
-            ceilings_file_parse(files[i].p, &c, err, sizeof err);
             ceilings_file_load(path, &c, err, sizeof err);
             struct report_sidecar s = {0};
             report_json_read(path, result_names[i], &s, err, sizeof err);
@@ -500,6 +514,24 @@ static void read_case(const char *dir, struct buf *files) {
         report_data_free(&d);
 }
 
+/* b = orig, NUL-terminated. */
+static void copy_text(struct buf *b, const struct text *orig) {
+    b->n = 0;
+    reserve(b, orig->n);
+    memcpy(b->p, orig->p, orig->n);
+    b->n = orig->n;
+    b->p[b->n] = '\0';
+}
+
+/* b = orig, mutated 1 to 4 times, NUL-terminated. */
+static void mutated_copy(struct buf *b, const struct text *orig, struct rng *r) {
+    copy_text(b, orig);
+    for (size_t k = 1 + below(r, 4); k > 0; k--)
+        mutate_once(b, r);
+    reserve(b, 0);
+    b->p[b->n] = '\0';
+}
+
 Test(fuzz, result_readers_survive_mutated_files, .timeout = 300) {
     uint64_t seed = fuzz_seed();
     double budget = fuzz_seconds(READER_SECONDS), t0 = now();
@@ -509,34 +541,48 @@ Test(fuzz, result_readers_survive_mutated_files, .timeout = 300) {
         in_path(path, sizeof path, result_names[i]);
         orig[i] = slurp(path);
     }
-    char dir[700];
+    char dir[700], memory_input[1024], case_file[1024];
     snprintf(dir, sizeof dir, "%s/case", test_dir);
     make_dir(dir);
+    snprintf(memory_input, sizeof memory_input, "%s/in-memory-input", dir);
+    snprintf(case_file, sizeof case_file, "%s/case-number", dir);
+    /* Replaying one case saves every in-memory input before reading it (slow, so only then). */
+    const char *only = getenv("OMPSWEEP_FUZZ_CASE");
+    unsigned long first = only && *only ? strtoul(only, NULL, 10) : 0, cases = first;
     fprintf(stderr,
-            "fuzz: result readers, seed %" PRIu64 ": should a case crash, its files are in %s\n",
-            seed, dir);
+            "fuzz: result readers, seed %" PRIu64 ": should a case crash, its number is in %s "
+            "and its files in %s; OMPSWEEP_FUZZ_SEED=%" PRIu64 " OMPSWEEP_FUZZ_CASE=N replays "
+            "it, leaving the input that crashes in %s\n",
+            seed, case_file, dir, seed, memory_input);
     struct buf files[NRESULTS] = {{0}};
-    unsigned long cases = 0;
-    for (; now() - t0 < budget; cases++) {
+    for (; now() - t0 < budget && !(only && *only && cases > first); cases++) {
+        char number[64];
+        int len = snprintf(number, sizeof number, "%lu\n", cases);
+        spit(case_file, number, (size_t)len);
         struct rng r = case_rng(seed, cases);
-        size_t must = below(&r, NRESULTS); /* at least one file is mutated */
+        /* In memory first: cheap, so many variants. */
+        for (int v = 0; v < MEMORY_VARIANTS; v++)
+            for (size_t i = 0; i < NRESULTS; i++) {
+                mutated_copy(&files[i], &orig[i], &r);
+                if (only && *only)
+                    spit(memory_input, files[i].p, files[i].n);
+                read_text(result_names[i], files[i].p, files[i].n);
+            }
+        /* Then as files in a folder, at least one of them mutated. */
+        size_t must = below(&r, NRESULTS);
         for (size_t i = 0; i < NRESULTS; i++) {
-            files[i].n = 0;
-            reserve(&files[i], orig[i].n);
-            memcpy(files[i].p, orig[i].p, orig[i].n);
-            files[i].n = orig[i].n;
             if (i == must || chance(&r, 40))
-                for (size_t k = 1 + below(&r, 4); k > 0; k--)
-                    mutate_once(&files[i], &r);
-            reserve(&files[i], 0);
+                mutated_copy(&files[i], &orig[i], &r);
+            else
+                copy_text(&files[i], &orig[i]);
             char path[1024];
             snprintf(path, sizeof path, "%s/%s", dir, result_names[i]);
             spit(path, files[i].p, files[i].n);
         }
-        read_case(dir, files);
+        read_folder(dir);
     }
-    cr_log_info("fuzz: %lu cases of mutated result files, seed %" PRIu64, cases, seed);
-    cr_expect_gt(cases, 0);
+    cr_log_info("fuzz: %lu cases of mutated result files, seed %" PRIu64, cases - first, seed);
+    cr_expect_gt(cases - first, 0);
     for (size_t i = 0; i < NRESULTS; i++) {
         free(orig[i].p);
         free(files[i].p);
