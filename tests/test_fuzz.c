@@ -904,6 +904,36 @@ static const char *const *values_for(const char *option, const struct command *c
     return NULL;
 }
 
+static int has_option(const struct command *c, const char *name) {
+    for (int i = 0; i < c->noptions; i++)
+        if (strcmp(c->options[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* One of c's options that name a file (--csv, --json, --output, --ceilings), or -1. */
+static int find_output(const struct command *c, struct rng *r) {
+    static const char *const names[] = {"csv", "json", "output", "ceilings"};
+    int found[4], n = 0;
+    for (int i = 0; i < c->noptions; i++)
+        for (size_t k = 0; k < 4; k++)
+            if (strcmp(c->options[i].name, names[k]) == 0)
+                found[n++] = i;
+    return n ? found[below(r, (size_t)n)] : -1;
+}
+
+/* --json named like the --csv just drawn or around it: the same file, a file inside a folder
+ * of the other's name, the folder of the other. */
+static void add_output_pair(struct case_args *a, struct rng *r) {
+    static const char *const pairs[][2] = {
+        {"same.out", "same.out"}, {"nest/inner.out", "nest"}, {"nest", "nest/inner.out"}};
+    size_t k = below(r, 3);
+    add_arg(a, "--csv");
+    add_arg(a, pairs[k][0]);
+    add_arg(a, "--json");
+    add_arg(a, pairs[k][1]);
+}
+
 static int chosen(const char *const *picked, int n, const char *name) {
     for (int i = 0; i < n; i++)
         if (strcmp(picked[i], name) == 0)
@@ -926,6 +956,9 @@ static void make_case(struct rng *r, const struct command *c, struct case_args *
     for (size_t k = below(r, 4); k > 0; k--) {
         int extra = c->measures ? 1 : 0;
         size_t i = below(r, (size_t)(c->noptions + extra + 1));
+        int output = find_output(c, r); /* the options that name files get a third of the draws */
+        if (output >= 0 && chance(r, 33))
+            i = (size_t)output;
         if (i == (size_t)c->noptions + (size_t)extra) { /* something no command takes */
             static const char *const odd[] = {"--bogus",       "-x",  "--", "---",
                                               "--threads=2=2", "--=", "-"};
@@ -954,10 +987,8 @@ static void make_case(struct rng *r, const struct command *c, struct case_args *
             if (v)
                 add_value(a, v);
         }
-        if (strcmp(name, "csv") == 0 && chance(r, 20)) { /* the same name for both outputs */
-            add_arg(a, "--json");
-            add_arg(a, "same.out");
-        }
+        if (strcmp(name, "csv") == 0 && has_option(c, "json") && chance(r, 30))
+            add_output_pair(a, r);
     }
     const char *const *operands = operand_pool(c->operand);
     if (operands) {
