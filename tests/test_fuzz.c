@@ -3,20 +3,22 @@
  * readers: result files the binary wrote (a point CSV and JSON pair, an overhead pair) and a
  *   ceilings JSON, mutated (bit flips, cuts, inserted bytes, repeated or swapped lines, huge
  *   and odd numbers, NUL bytes, invalid UTF-8, deep nesting, long fields) and fed in-process to
- *   the CSV reader, the ceilings reader, the JSON sidecar reader and the report's loader. Any
- *   return is fine; a crash or a sanitizer report (under `make asan`) fails the test.
+ *   the CSV reader and the ceilings reader (in memory), then as files to those, the JSON
+ *   sidecar reader and the report's loader. Any return is fine; a crash or a sanitizer report
+ *   (under `make asan`) fails the test.
  *
  * command line: argument lists for every command, its options read from its --help, with
  *   hostile values (empty, negative, NaN, huge, odd list separators, unknown %-codes, very
- *   long names, invalid UTF-8), each run of the binary in a fresh folder with a time limit.
- *   The run must exit 0, 1 or 2, never die of a signal, print no sanitizer report and leave
- *   no temporary file. A run that reaches the time limit is killed and not judged; the values
- *   of the options that set how long a measurement lasts are kept tiny or invalid, so that is
- *   rare.
+ *   long names, invalid UTF-8, outputs named alike), each run of the binary in a fresh folder
+ *   with a time limit. The run must exit 0, 1 or 2, never die of a signal, print no sanitizer
+ *   report and leave no temporary file. A run that reaches the time limit is killed and judged
+ *   only by what it printed; the values of the options that set how long a measurement lasts
+ *   are kept tiny or invalid, so that is rare.
  *
  * OMPSWEEP_FUZZ_SEED (a number) and OMPSWEEP_FUZZ_SECONDS (the budget of each test) override the
- * defaults. A failure prints the seed, the case number and the input: the argument list, or
- * the folder that holds the mutated files of the case that crashed (then left in place).
+ * defaults; OMPSWEEP_FUZZ_CASE=N runs case N alone; OMPSWEEP_FUZZ_VERBOSE prints a line per
+ * command line. A failure prints the seed, the case number and the argument list; a reader
+ * case that crashes leaves its number and files in the test's folder.
  */
 #include "cli_support.h"
 #include "machine/context.h"
@@ -1134,6 +1136,8 @@ static void copy_results(const char *run_dir, struct rng *r) {
     }
 }
 
+/* Fails the test (and says why, with the case's replay) when the run broke a promise; returns
+ * whether it did. */
 static int judge(unsigned long c, uint64_t seed, char *const *argv, struct outcome o,
                  const char *run_dir, const char *err_path) {
     struct text err = slurp(err_path);
