@@ -51,6 +51,10 @@
 #define CEILINGS_LIMIT_SECONDS 1.5
 #define MAX_FAILURES           10 /* reported before a test stops looking */
 #define MEMORY_VARIANTS        8  /* in-memory reads of each file per case, before the folder's */
+/* Criterion's limit on a test: far above the budget (OMPSWEEP_FUZZ_SECONDS must stay below it);
+ * a reader case that loops is stopped by its own alarm first. */
+#define TEST_TIMEOUT      1800
+#define READER_CASE_ALARM 60 /* seconds */
 
 static char test_dir[] = "/tmp/ompsweep-fuzz-XXXXXX";
 static char in_dir[600]; /* the fixtures: never written by a case */
@@ -534,7 +538,7 @@ static void mutated_copy(struct buf *b, const struct text *orig, struct rng *r) 
     b->p[b->n] = '\0';
 }
 
-Test(fuzz, result_readers_survive_mutated_files, .timeout = 300) {
+Test(fuzz, result_readers_survive_mutated_files, .timeout = TEST_TIMEOUT) {
     uint64_t seed = fuzz_seed();
     double budget = fuzz_seconds(READER_SECONDS), t0 = now();
     struct text orig[NRESULTS];
@@ -561,6 +565,7 @@ Test(fuzz, result_readers_survive_mutated_files, .timeout = 300) {
         char number[64];
         int len = snprintf(number, sizeof number, "%lu\n", cases);
         spit(case_file, number, (size_t)len);
+        alarm(READER_CASE_ALARM); /* a reader that never returns: SIGALRM ends the test */
         struct rng r = case_rng(seed, cases);
         /* In memory first: cheap, so many variants. */
         for (int v = 0; v < MEMORY_VARIANTS; v++)
@@ -583,6 +588,7 @@ Test(fuzz, result_readers_survive_mutated_files, .timeout = 300) {
         }
         read_folder(dir);
     }
+    alarm(0);
     cr_log_info("fuzz: %lu cases of mutated result files, seed %" PRIu64, cases - first, seed);
     cr_expect_gt(cases - first, 0);
     for (size_t i = 0; i < NRESULTS; i++) {
@@ -1164,7 +1170,7 @@ static int judge(unsigned long c, uint64_t seed, char *const *argv, struct outco
     return problem != NULL;
 }
 
-Test(fuzz, command_lines_exit_0_1_or_2_and_leave_no_temporary_file, .timeout = 300) {
+Test(fuzz, command_lines_exit_0_1_or_2_and_leave_no_temporary_file, .timeout = TEST_TIMEOUT) {
     for (size_t i = 0; i < NCOMMANDS; i++) {
         learn_options(&commands[i]);
         if (strcmp(commands[i].words, "list") != 0)
