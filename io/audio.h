@@ -26,8 +26,12 @@
  *
  * Errors: 0, or -1 with a message in err (at most errlen bytes, always terminated) that names
  * the file and the reason ("x.wav: File contains data in an unknown format."). Nothing is
- * printed. Thread-safety: distinct struct audio may be read and written concurrently (the one
- * global of libsndfile, its last open error, is read under a lock).
+ * printed. A file cut short is an error, never a shorter file: one whose header declares more
+ * sample data than the file holds (io/audio_extent.h) fails to open, and so does an Ogg file
+ * without the last page that gives its length; one that decodes to fewer frames than its header
+ * declares (FLAC, MP3) fails at its end ("x.wav: truncated: ..."). Thread-safety: distinct
+ * struct audio may be read and written concurrently (the one global of libsndfile, its last open
+ * error, is read under a lock).
  */
 #ifndef OMPSWEEP_AUDIO_H
 #define OMPSWEEP_AUDIO_H

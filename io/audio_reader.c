@@ -1,13 +1,16 @@
 /* Reading audio through libsndfile, block by block or whole (io/audio.h). */
 #include "audio.h"
+#include "audio_extent.h"
 #include "audio_private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int needs_double(int format) {
     int sub = format & SF_FORMAT_SUBMASK;
@@ -38,6 +41,58 @@ static size_t header_frames(const SF_INFO *info) {
     return 0;
 }
 
+/* Bytes of one sample in the file for the subtypes stored at a fixed width, else 0. */
+static int stored_sample_bytes(int format) {
+    switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+    case SF_FORMAT_ULAW:
+    case SF_FORMAT_ALAW:
+        return 1;
+    case SF_FORMAT_PCM_16:
+        return 2;
+    case SF_FORMAT_PCM_24:
+        return 3;
+    case SF_FORMAT_PCM_32:
+    case SF_FORMAT_FLOAT:
+        return 4;
+    case SF_FORMAT_DOUBLE:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+/* The file holds all the sample data its header declares (io/audio_extent.h): libsndfile
+ * reads a file cut short as a shorter one, without an error. */
+static int check_complete(const char *path, const SF_INFO *info, char *err, size_t errlen) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    struct audio_extent e;
+    int rc = fd < 0 || fstat(fd, &st) != 0 ? -1 : audio_extent_read(fd, &e);
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    if (rc <= 0 || e.data_end <= (uint64_t)st.st_size)
+        return rc < 0 ? -1 : 0;
+    unsigned long long declared = e.data_end - e.data_start;
+    unsigned long long held =
+        (uint64_t)st.st_size > e.data_start ? (uint64_t)st.st_size - e.data_start : 0;
+    int frame_bytes = stored_sample_bytes(info->format) * info->channels;
+    if (frame_bytes > 0)
+        snprintf(err, errlen,
+                 "%s: truncated: its header declares %llu bytes of samples (%llu frames), the "
+                 "file holds %llu (%llu frames)",
+                 path, declared, declared / (unsigned)frame_bytes, held,
+                 held / (unsigned)frame_bytes);
+    else
+        snprintf(err, errlen,
+                 "%s: truncated: its header declares %llu bytes of samples, the file holds %llu",
+                 path, declared, held);
+    return -1;
+}
+
 int audio_reader_open(struct audio_reader *r, const char *path, char *err, size_t errlen) {
     memset(r, 0, sizeof *r);
     r->path = path;
@@ -53,6 +108,20 @@ int audio_reader_open(struct audio_reader *r, const char *path, char *err, size_
         return -1;
     if (info.channels < 1 || info.samplerate < 1) {
         snprintf(err, errlen, "%s: %d channels at %d Hz", path, info.channels, info.samplerate);
+        sf_close(sf);
+        return -1;
+    }
+    if (check_complete(path, &info, err, errlen)) {
+        sf_close(sf);
+        return -1;
+    }
+    /* libsndfile reads an Ogg stream's length from its last page; without that page (a file cut
+     * short) it says "unknown" and decodes what is there, or nothing, without an error. */
+    if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_OGG && info.frames == SF_COUNT_MAX) {
+        snprintf(err, errlen,
+                 "%s: truncated: the Ogg stream's last page, which gives its length, "
+                 "is missing",
+                 path);
         sf_close(sf);
         return -1;
     }
@@ -107,6 +176,13 @@ long long audio_reader_read(struct audio_reader *r, void *buf, size_t frames, ch
         return -1;
     }
     got = got > 0 ? got : 0;
+    /* The end: a decoder (FLAC, MP3) that ran out of data before the frames its header
+     * declares says so only by ending early. */
+    if (got == 0 && r->hint && r->fmt.frames < r->hint) {
+        snprintf(err, errlen, "%s: truncated: %zu of the %zu frames its header declares", r->path,
+                 r->fmt.frames, r->hint);
+        return -1;
+    }
     r->fmt.frames += (size_t)got;
     return got;
 }
