@@ -13,7 +13,7 @@ struct identity {
     int exists;
     dev_t dev;
     ino_t ino;
-    char *resolved; /* only for a name that does not exist */
+    char *resolved; /* the absolute name (see resolve) */
 };
 
 /* Appends the components of rest to the resolved folder out (len bytes), applying "." and
@@ -81,7 +81,6 @@ static int identify(const char *path, struct identity *id) {
         id->exists = 1;
         id->dev = st.st_dev;
         id->ino = st.st_ino;
-        return 0;
     }
     id->resolved = resolve(path);
     return id->resolved ? 0 : -1;
@@ -108,6 +107,12 @@ int file_clash_same(const char *a, const char *b) {
     return rc;
 }
 
+/* b's absolute name lies below a's: writing b makes a folder where a is to be a file. */
+static int inside(const struct identity *a, const struct identity *b) {
+    size_t len = strlen(a->resolved);
+    return strncmp(b->resolved, a->resolved, len) == 0 && b->resolved[len] == '/';
+}
+
 int file_clash_find(const struct file_use *u, size_t n, size_t *first, size_t *second) {
     struct identity *ids = calloc(n ? n : 1, sizeof *ids);
     if (!ids)
@@ -121,6 +126,11 @@ int file_clash_find(const struct file_use *u, size_t n, size_t *first, size_t *s
                 *first = i;
                 *second = j;
                 rc = 1;
+            } else if (u[i].output && u[j].output &&
+                       (inside(&ids[i], &ids[j]) || inside(&ids[j], &ids[i]))) {
+                *first = inside(&ids[i], &ids[j]) ? i : j;
+                *second = *first == i ? j : i;
+                rc = 2;
             }
     int saved = errno;
     for (size_t i = 0; i < n; i++)

@@ -25,7 +25,10 @@ struct file_use {
 int file_clash_same(const char *a, const char *b);
 
 /* Looks through u[0..n) for an output that is the same file as an earlier use: returns 1 with
- * *first < *second the first such pair, 0 when there is none, -1 with errno on failure. */
+ * *first < *second the first such pair; or for two outputs one of which would be made inside
+ * the other (--csv x --json x/y: x cannot be both a file and a folder): returns 2 with *first
+ * the outer one and *second the one inside it. 0 when there is neither, -1 with errno on
+ * failure. */
 int file_clash_find(const struct file_use *u, size_t n, size_t *first, size_t *second);
 
 #endif

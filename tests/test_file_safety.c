@@ -95,6 +95,17 @@ Test(same_file, run_csv_and_json_the_same_name) {
     cr_expect(dir_is_empty(dir), "nothing is written");
 }
 
+/* x cannot be both the CSV and the folder of the JSON: refused before any folder is made. */
+Test(same_file, an_output_inside_another_output_is_refused) {
+    char args[1024];
+    snprintf(args, sizeof args, "run " QUICK " --csv %s/x --json %s/x/y.json", dir, dir);
+    expect_refused(args, "--json: '", "inside --csv", NULL);
+    cr_expect(dir_is_empty(dir), "a folder was made");
+    snprintf(args, sizeof args, "run " QUICK " --json %s/x --csv %s/x/./y.csv", dir, dir);
+    expect_refused(args, "--csv: '", "inside --json", NULL);
+    cr_expect(dir_is_empty(dir), "a folder was made");
+}
+
 Test(same_file, run_json_over_its_ceilings_by_name_hard_link_or_symbolic_link) {
     char ceilings[600], hard[600], sym[600], args[2048];
     make_ceilings(ceilings, sizeof ceilings);

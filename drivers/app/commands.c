@@ -38,6 +38,11 @@ int command_check_files(const char *command, const struct file_use *u, size_t n)
     }
     if (rc == 0)
         return 0;
+    if (rc == 2)
+        return command_usage_error(command,
+                                   "%s: '%s' would be written inside %s '%s', which is to be a "
+                                   "file",
+                                   u[j].what, u[j].path, u[i].what, u[i].path);
     const struct file_use *out = u[j].output ? &u[j] : &u[i], *other = out == &u[j] ? &u[i] : &u[j];
     if (other->output)
         return command_usage_error(command,
