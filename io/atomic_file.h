@@ -10,8 +10,9 @@
  * (before the umask) and registered (io/temp_registry.h) until it is renamed or removed, so a
  * SIGINT, SIGTERM or SIGHUP removes it. Before creating one, atomic_file_open removes the
  * temporaries in the same folder that a process of this host left behind when it died (its
- * name has our pattern, this host's name, and a PID that no process has now); others' are
- * never touched.
+ * name has our pattern, this host's name, and a PID that no process has now, as this process
+ * sees them: another PID namespace with the same host name looks dead); others' are never
+ * touched.
  *
  * Errors: the functions return 0 or an errno value (nothing is printed; the caller names the
  * file). Thread-safety: one atomic_file per thread; distinct files are independent.

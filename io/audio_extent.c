@@ -77,8 +77,10 @@ static int riff_extent(int fd, int big_endian, int is_64, struct audio_extent *e
         if (memcmp(h, "data", 4) == 0) {
             if (size == 0xffffffff && is_64)
                 return have_ds64 ? found(e, off + 8, ds64_data) : 0;
-            if (size == 0 || size == 0xffffffff)
-                return 0; /* written by a program that could not seek back: up to the end */
+            /* Written by a program that could not seek back (0, 0xFFFFFFFF; sox writes 0x7FFFF000
+             * and arecord 0x7FFFFFFF to a pipe): the data runs up to the end. */
+            if (size == 0 || size == 0xffffffff || size == 0x7ffff000 || size == 0x7fffffff)
+                return 0;
             return found(e, off + 8, size);
         }
         off += 8 + size + (size & 1);

@@ -6,8 +6,9 @@
  * reads the header itself for the formats whose header states the data's length in bytes:
  * RIFF and RIFX WAV (also WAVE_FORMAT_EXTENSIBLE), RF64 and BW64 (the length in the ds64
  * chunk), Sony Wave64, AIFF and AIFC (the SSND chunk), Sun/NeXT AU (big or little endian).
- * A length field that means "up to the end of the file" (0 or 0xFFFFFFFF in a WAV data chunk
- * or an AU header) states nothing. Compressed formats that state a frame count instead
+ * A length field that means "up to the end of the file" (0, 0xFFFFFFFF, or the 0x7FFFF000 and
+ * 0x7FFFFFFF that sox and arecord write to a pipe, in a WAV data chunk; 0xFFFFFFFF in an AU
+ * header) states nothing. Compressed formats that state a frame count instead
  * (FLAC, MP3, Ogg) are checked by the reader against the frames it decodes, or the length it
  * can find (io/audio.h).
  *

@@ -11,6 +11,7 @@
 
 struct identity {
     int exists;
+    int stream; /* exists and is a device, pipe or socket: nothing in it can be replaced */
     dev_t dev;
     ino_t ino;
     char *resolved; /* the absolute name (see resolve) */
@@ -79,6 +80,7 @@ static int identify(const char *path, struct identity *id) {
     memset(id, 0, sizeof *id);
     if (stat(path, &st) == 0) {
         id->exists = 1;
+        id->stream = !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
         id->dev = st.st_dev;
         id->ino = st.st_ino;
     }
@@ -87,10 +89,13 @@ static int identify(const char *path, struct identity *id) {
 }
 
 static int same(const struct identity *a, const struct identity *b) {
+    if (a->stream || b->stream)
+        return 0; /* /dev/null, /dev/stdout, a pipe: written as a stream, nothing replaced */
     if (a->exists && b->exists)
         return a->dev == b->dev && a->ino == b->ino;
-    /* One that exists and one that does not cannot be the same name. */
-    return !a->exists && !b->exists && strcmp(a->resolved, b->resolved) == 0;
+    /* One that does not exist yet ("new/../r.csv": the folder is made before it is written)
+     * is the file its absolute name will be. */
+    return strcmp(a->resolved, b->resolved) == 0;
 }
 
 int file_clash_same(const char *a, const char *b) {

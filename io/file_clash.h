@@ -5,7 +5,9 @@
  * name spelled another way, a hard link, a symbolic link to it), or, when one of them does
  * not exist yet, when both resolve to the same absolute name: the folders that exist with
  * their symbolic links resolved (realpath), the rest with "." and ".." applied as written.
- * Two inputs may be the same file; only pairs with an output are checked.
+ * Two inputs may be the same file; only pairs with an output are checked. A device, pipe or
+ * socket (/dev/null, /dev/stdout) is never a clash: it is written as a stream, and nothing in
+ * it is replaced.
  *
  * Errors: file_clash_find returns -1 with errno set (ENOMEM, or what getcwd failed with);
  * nothing is printed (the caller names the files). Thread-safety: no shared state.

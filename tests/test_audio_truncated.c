@@ -202,7 +202,8 @@ static void append(const char *path, const char *bytes) {
 }
 
 /* No false alarm: chunks after the data, bytes after everything, and the sizes that mean
- * "up to the end of the file" (0xFFFFFFFF in a WAV data chunk and an AU header). */
+ * "up to the end of the file" (0xFFFFFFFF, and sox's 0x7FFFF000 and arecord's 0x7FFFFFFF, in a
+ * WAV data chunk; 0xFFFFFFFF in an AU header). */
 Test(audio_truncated, complete_files_are_read_whole) {
     char path[512];
     write_tone("titled.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 2, 1);
@@ -222,6 +223,12 @@ Test(audio_truncated, complete_files_are_read_whole) {
     long data = find_id(path, "data");
     cr_assert_gt(data, 0);
     patch(path, data + 4, unknown, 4);
+    expect_whole(path);
+    const unsigned char sox_unknown[4] = {0x00, 0xf0, 0xff, 0x7f};
+    const unsigned char arecord_unknown[4] = {0xff, 0xff, 0xff, 0x7f};
+    patch(path, data + 4, sox_unknown, 4);
+    expect_whole(path);
+    patch(path, data + 4, arecord_unknown, 4);
     expect_whole(path);
     write_tone("stream.au", SF_FORMAT_AU | SF_FORMAT_PCM_16, 1, 0);
     path_of(path, sizeof path, "stream.au");

@@ -143,6 +143,45 @@ Test(same_file, ae_output_over_its_input) {
     cr_assert_eq(symlink(tradb, sym), 0);
     snprintf(args, sizeof args, "ae %s %s -o %s", tradb, tradb, sym);
     expect_refused(args, "input", "-o", tradb);
+    /* Through a folder that does not exist yet: it would be made, then s.tradb replaced. */
+    snprintf(args, sizeof args, "ae %s -o %s/new/../s.tradb", tradb, dir);
+    expect_refused(args, "input", "-o", tradb);
+    snprintf(sym, sizeof sym, "%s/new", dir);
+    cr_expect_neq(access(sym, F_OK), 0, "the folder 'new' was made");
+}
+
+/* A result that exists and a name of it through a folder not made yet: one file. */
+Test(same_file, an_existing_result_and_a_new_folders_way_to_it) {
+    char args[2048], csv[600];
+    snprintf(csv, sizeof csv, "%s/r.csv", dir);
+    snprintf(args, sizeof args, "run " QUICK " --csv %s", csv);
+    cr_assert_eq(run_ompsweep(args, out, sizeof out), 0, "%s", out);
+    snprintf(args, sizeof args, "run " QUICK " --csv %s --json %s/x/../r.csv", csv, dir);
+    expect_refused(args, "--csv", "--json", csv);
+}
+
+/* A pipe (or /dev/stdout, /dev/null) is written as a stream: renaming a file over it would
+ * replace the pipe or device itself. Two outputs may share one. */
+Test(same_file, a_pipe_is_written_into_not_replaced) {
+    char fifo[600], got[600], cmd[4096];
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    snprintf(got, sizeof got, "%s/got", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    /* The reader gives up after 30 s: a run that never opens the pipe must not hang the test. */
+    snprintf(cmd, sizeof cmd,
+             "timeout 30 cat %s > %s & %s run " QUICK " --csv %s --json %s 2>&1; wait", fifo, got,
+             OMPSWEEP_BIN, fifo, fifo);
+    int rc = run_shell(cmd, out, sizeof out);
+    cr_expect_eq(rc, 0, "exited %d:\n%s", rc, out);
+    struct stat st;
+    cr_assert_eq(lstat(fifo, &st), 0);
+    cr_expect(S_ISFIFO(st.st_mode), "the pipe was replaced by a file");
+    size_t len = 0;
+    char *text = read_all(got, &len);
+    cr_expect(text && strstr(text, "kernel,variant") && strstr(text, "\"context\""),
+              "the CSV and the JSON did not come through the pipe");
+    free(text);
+    cr_expect_eq(temp_files_in(dir), 0, "a temporary file was left");
 }
 
 Test(same_file, report_output_over_a_result_or_its_sidecar) {
@@ -179,6 +218,10 @@ static pid_t start(const char *args, const char *env) {
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
     if (pid == 0) {
+        /* A background job inherits SIGINT ignored, and ompsweep keeps an ignored signal
+         * ignored: these tests send it, so it must have its default action. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         setpgid(0, 0);
         int null = open("/dev/null", O_RDWR);
         dup2(null, 0);

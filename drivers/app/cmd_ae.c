@@ -109,12 +109,15 @@ static int open_output(const char *pattern, char **inputs, int ninputs, struct o
 int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
     (void)full_argc;
     (void)full_argv;
-    struct ae_args a = {.threads = omp_get_num_procs(), .chunk = 4, .batch = 1024};
+    /* By default the CPUs, or as many threads as OMP_THREAD_LIMIT allows. */
+    const long long default_threads =
+        omp_get_num_procs() < omp_get_thread_limit() ? omp_get_num_procs() : omp_get_thread_limit();
+    struct ae_args a = {.threads = default_threads, .chunk = 4, .batch = 1024};
     omp_sched_t kind = omp_sched_dynamic;
     int first, rc = parse_args(argc, argv, &a, &kind, &first);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (command_check_teams("ae", &a.threads, 1, "--threads"))
+    if (command_check_teams("ae", &a.threads, 1, a.threads == default_threads ? NULL : "--threads"))
         return EXIT_USAGE;
     struct outfile of = {0};
     if (a.output && (rc = open_output(a.output, argv + first, argc - first, &of)))

@@ -251,11 +251,12 @@ int cmd_breakeven(int argc, char **argv, int full_argc, char **full_argv) {
         return rc < 0 ? 0 : rc;
     struct context ctx;
     context_collect(&ctx, full_argc, full_argv);
+    const char *threads_option = a.threads ? "--threads" : NULL;
     if (!a.threads)
         a.threads = ctx.allowed_cpus > 2 ? ctx.allowed_cpus : 2;
     /* The kernels open their own teams: a runtime that gives fewer threads than asked would
      * make the N-thread times those of a smaller team, unnoticed. */
-    if (command_check_teams("breakeven", &a.threads, 1, "--threads"))
+    if (command_check_teams("breakeven", &a.threads, 1, threads_option))
         return EXIT_USAGE;
     struct job *jobs = NULL;
     struct breakeven_found *found = NULL;

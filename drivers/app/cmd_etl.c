@@ -220,11 +220,16 @@ static void report(const struct noise_args *a, const struct etl_file *files, siz
 }
 
 static int etl_noise(int argc, char **argv) {
-    struct noise_args a = {.sigma = NAN, .threads = omp_get_max_threads()};
+    /* By default OpenMP's team size, or as many threads as OMP_THREAD_LIMIT allows. */
+    const long long default_threads = omp_get_max_threads() < omp_get_thread_limit()
+                                          ? omp_get_max_threads()
+                                          : omp_get_thread_limit();
+    struct noise_args a = {.sigma = NAN, .threads = default_threads};
     int rc = parse_options(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (command_check_teams(NOISE_CMD, &a.threads, 1, "--threads"))
+    if (command_check_teams(NOISE_CMD, &a.threads, 1,
+                            a.threads == default_threads ? NULL : "--threads"))
         return EXIT_USAGE;
     struct etl_file *files = calloc(a.ninputs, sizeof *files);
     if (!files)

@@ -162,6 +162,8 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
         rc = command_usage_error(command, "--ceilings: %s", err);
     plan.ceilings = a->ceilings ? &ceilings : NULL;
     int cpus = ctx.allowed_cpus > 0 ? ctx.allowed_cpus : 1;
+    /* The user's own, before a map's defaults fill it in. */
+    const char *threads_option = a->common.threads ? "--threads" : NULL;
     if (!rc)
         rc = sweep_plan_build(command, k, a, cpus, &plan);
     if (!rc && mode->defaults) {
@@ -177,8 +179,7 @@ static int run_kernel(const struct run_mode *mode, const struct kernel *k, struc
     if (!rc)
         rc = sweep_plan_check_memory(command, &plan, ctx.memory_bytes);
     if (!rc)
-        rc = command_check_teams(command, plan.threads, plan.nthreads,
-                                 a->common.threads ? "--threads" : NULL);
+        rc = command_check_teams(command, plan.threads, plan.nthreads, threads_option);
     for (size_t v = 0; !rc && v < plan.nvariants; v++)
         if (plan.variants[v]->flags & VARIANT_BLAS) {
             command_blas_warning(command, &ctx);

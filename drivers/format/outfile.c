@@ -113,7 +113,9 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t size) {
         ssize_t n = write(o->file.fd, buf + done, size - done);
         if (n > 0)
             done += (size_t)n;
-        else if (n < 0 && errno != EINTR)
+        else if (n == 0)
+            o->error = EIO; /* a regular file never takes nothing: do not spin */
+        else if (errno != EINTR)
             o->error = errno;
     }
     if (o->error) {
@@ -156,6 +158,13 @@ int outfile_open_name(struct outfile *o, const char *name, char *err, size_t err
         snprintf(err, errlen, "'%s' is a folder, not a file name", o->path);
         return -1;
     }
+    if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        o->stream = 1;
+        o->f = fopen(o->path, "w");
+        if (!o->f)
+            snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
+        return o->f ? 0 : -1;
+    }
     if (make_parents(o->path, err, errlen))
         return -1;
     /* Can a temporary file be made there? Made and removed now, made again when needed. */
@@ -175,6 +184,16 @@ int outfile_open_name(struct outfile *o, const char *name, char *err, size_t err
 }
 
 int outfile_commit(struct outfile *o, char *err, size_t errlen) {
+    if (o->stream) {
+        errno = 0;
+        int failed = fflush(o->f) != 0 || ferror(o->f);
+        int e = errno ? errno : EIO;
+        failed |= fclose(o->f) != 0;
+        o->f = NULL;
+        if (failed)
+            snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
+        return failed ? -1 : 0;
+    }
     int e = ferror(o->f) ? EIO : 0;
     if (fclose(o->f) != 0 && !e)
         e = errno;

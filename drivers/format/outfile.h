@@ -9,6 +9,10 @@
  * write; outfile_commit renames it into place; outfile_abort removes it, so a failed or
  * interrupted run never leaves a half-written result.
  *
+ * A name that exists and is neither a regular file nor a folder (/dev/stdout, /dev/null, a
+ * named pipe) is opened and written directly: a stream has nothing to replace, and renaming a
+ * file over it would replace the device itself.
+ *
  * The values of %h, %j and %r come from the host name and the environment (SLURM_JOB_ID;
  * OMPI_COMM_WORLD_RANK, PMIX_RANK, PMI_RANK, SLURM_PROCID): a value with a character other
  * than a letter, a digit, '.', '_' or '-', or one that is "." or "..", is refused (an error
@@ -32,6 +36,7 @@ struct outfile {
     struct atomic_file file; /* its temporary file once the first bytes are written */
     int error;               /* the errno of the first failed write; 0 */
     int discard;             /* set by outfile_abort: bytes still buffered go nowhere */
+    int stream;              /* the name is a device, pipe or socket: written directly */
 };
 
 int outfile_expand(const char *pattern, char *out, size_t len, char *err, size_t errlen);
