@@ -85,7 +85,17 @@ static inline double block_sum(const double *x, const double *y, size_t n) {
 static inline double dot_one_block(const double *x, const double *y, size_t n, size_t b) {
     size_t lo = b * REDUCE_BLOCK;
     size_t len = n - lo < REDUCE_BLOCK ? n - lo : REDUCE_BLOCK;
-    /* A full block gets a constant trip count, which GCC unrolls without a tail. */
+    return block_sum(x + lo, y + lo, len);
+}
+
+/* The same, with a full block's constant trip count, which GCC unrolls without a tail: 2.5 %
+ * faster at one thread on the development VM, but 15 % slower inside the parallel region at two
+ * threads (10^5 elements, interleaved loops of calls), so only the one-thread path uses it. The
+ * operations and their order are those of dot_one_block, so are the bits. */
+static inline double dot_one_block_unrolled(const double *x, const double *y, size_t n,
+                                            size_t b) {
+    size_t lo = b * REDUCE_BLOCK;
+    size_t len = n - lo < REDUCE_BLOCK ? n - lo : REDUCE_BLOCK;
     return len == REDUCE_BLOCK ? block_sum(x + lo, y + lo, REDUCE_BLOCK)
                                : block_sum(x + lo, y + lo, len);
 }
@@ -105,7 +115,7 @@ int dot_omp(const double *x, size_t nx, const double *y, size_t ny, double *scra
      * thread computed them. */
     if (omp_get_max_threads() == 1) {
         for (size_t b = 0; b < nblocks; b++)
-            scratch[b] = dot_one_block(x, y, nx, b);
+            scratch[b] = dot_one_block_unrolled(x, y, nx, b);
     } else {
 #pragma omp parallel for schedule(runtime)
         for (size_t b = 0; b < nblocks; b++)
