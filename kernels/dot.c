@@ -92,8 +92,7 @@ static inline double dot_one_block(const double *x, const double *y, size_t n, s
  * faster at one thread on the development VM, but 15 % slower inside the parallel region at two
  * threads (10^5 elements, interleaved loops of calls), so only the one-thread path uses it. The
  * operations and their order are those of dot_one_block, so are the bits. */
-static inline double dot_one_block_unrolled(const double *x, const double *y, size_t n,
-                                            size_t b) {
+static inline double dot_one_block_unrolled(const double *x, const double *y, size_t n, size_t b) {
     size_t lo = b * REDUCE_BLOCK;
     size_t len = n - lo < REDUCE_BLOCK ? n - lo : REDUCE_BLOCK;
     return len == REDUCE_BLOCK ? block_sum(x + lo, y + lo, REDUCE_BLOCK)
