@@ -89,7 +89,7 @@ static inline double dot_one_block(const double *x, const double *y, size_t n, s
 }
 
 /* The same, with a full block's constant trip count, which GCC unrolls without a tail: 2.5 %
- * faster at one thread on the development VM, but 15 % slower inside the parallel region at two
+ * faster at one thread on the development VM, but 15-20 % slower inside the parallel region at two
  * threads (10^5 elements, interleaved loops of calls), so only the one-thread path uses it. The
  * operations and their order are those of dot_one_block, so are the bits. */
 static inline double dot_one_block_unrolled(const double *x, const double *y, size_t n, size_t b) {

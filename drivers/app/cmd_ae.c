@@ -110,8 +110,7 @@ int cmd_ae(int argc, char **argv, int full_argc, char **full_argv) {
     (void)full_argc;
     (void)full_argv;
     /* By default the CPUs, or as many threads as OMP_THREAD_LIMIT allows. */
-    const long long default_threads =
-        omp_get_num_procs() < omp_get_thread_limit() ? omp_get_num_procs() : omp_get_thread_limit();
+    const long long default_threads = omp_team_within_limit(omp_get_num_procs());
     struct ae_args a = {.threads = default_threads, .chunk = 4, .batch = 1024};
     omp_sched_t kind = omp_sched_dynamic;
     int first, rc = parse_args(argc, argv, &a, &kind, &first);

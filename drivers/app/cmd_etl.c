@@ -221,9 +221,7 @@ static void report(const struct noise_args *a, const struct etl_file *files, siz
 
 static int etl_noise(int argc, char **argv) {
     /* By default OpenMP's team size, or as many threads as OMP_THREAD_LIMIT allows. */
-    const long long default_threads = omp_get_max_threads() < omp_get_thread_limit()
-                                          ? omp_get_max_threads()
-                                          : omp_get_thread_limit();
+    const long long default_threads = omp_team_within_limit(omp_get_max_threads());
     struct noise_args a = {.sigma = NAN, .threads = default_threads};
     int rc = parse_options(argc, argv, &a);
     if (rc)

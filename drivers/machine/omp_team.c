@@ -22,6 +22,10 @@ int omp_team_env_check(char *err, size_t len) {
     return -1;
 }
 
+int omp_team_within_limit(int wanted) {
+    return wanted < omp_get_thread_limit() ? wanted : omp_get_thread_limit();
+}
+
 /* The size of the team a region asking for `threads` threads starts. */
 static int team_started(int threads) {
     int got = 0;

@@ -23,6 +23,9 @@ enum { OMP_TEAM_MAX = SCHEMA_MAX_THREADS };
  * exceed OMP_TEAM_MAX: every command starts such a region to record where threads run. */
 int omp_team_env_check(char *err, size_t len);
 
+/* wanted, or fewer if OMP_THREAD_LIMIT allows fewer: a command's default thread count. */
+int omp_team_within_limit(int wanted);
+
 /* A team of exactly `threads` threads can be started: OMP_DYNAMIC is off, OMP_THREAD_LIMIT
  * and OMP_MAX_ACTIVE_LEVELS allow it, and a region asking for `threads` got them (counted with
  * omp_get_num_threads() inside it). `option` names where the count came from ("--threads"). */
