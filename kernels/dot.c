@@ -40,6 +40,15 @@ int dot_ref(const double *x, size_t nx, const double *y, size_t ny, double *resu
     return 0;
 }
 
+/* GCC's unroll-and-jam (on at -O3) would run two steps of the lane loop interleaved, reading each
+ * array at two places 256 bytes apart: from memory (10^7 elements, one thread) that ran 10-30 %
+ * slower than one sequential step at a time, in cache no faster. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_UNROLL_AND_JAM __attribute__((optimize("no-loop-unroll-and-jam")))
+#else
+#define NO_UNROLL_AND_JAM
+#endif
+
 /* One step of the DOT_LANES independent fma chains. */
 static inline void lanes_fma(double *restrict acc, const double *restrict x,
                              const double *restrict y) {
@@ -50,14 +59,10 @@ static inline void lanes_fma(double *restrict acc, const double *restrict x,
 
 /* The lanes added in a fixed tree: halves, then quarters, ... (lane l + w into lane l). */
 static inline double lanes_sum(double *acc) {
-    for (size_t l = 0; l < DOT_LANES / 2; l++)
-        acc[l] += acc[l + DOT_LANES / 2];
-    for (size_t l = 0; l < DOT_LANES / 4; l++)
-        acc[l] += acc[l + DOT_LANES / 4];
-    for (size_t l = 0; l < DOT_LANES / 8; l++)
-        acc[l] += acc[l + DOT_LANES / 8];
-    double a0 = acc[0] + acc[4], a1 = acc[1] + acc[5], a2 = acc[2] + acc[6], a3 = acc[3] + acc[7];
-    return (a0 + a2) + (a1 + a3);
+    for (size_t w = DOT_LANES / 2; w >= 1; w /= 2)
+        for (size_t l = 0; l < w; l++)
+            acc[l] += acc[l + w];
+    return acc[0];
 }
 
 /* The source fixes every operation's order (fma is exactly rounded, the lanes are combined
@@ -65,11 +70,14 @@ static inline double lanes_sum(double *acc) {
  * through a zero-padded copy (0 * 0 added to a lane leaves it unchanged), so that no lane is
  * indexed by a variable and GCC keeps all accumulators in zmm registers: the main loop is
  * loads and vfmadd231pd only. */
-static inline double block_sum(const double *x, const double *y, size_t n) {
+static inline NO_UNROLL_AND_JAM double block_sum(const double *x, const double *y, size_t n) {
     double acc[DOT_LANES] = {0.0};
     size_t full = n / DOT_LANES * DOT_LANES;
-    for (size_t i = 0; i < full; i += DOT_LANES)
-        lanes_fma(acc, x + i, y + i);
+    for (size_t i = 0; i < full; i += DOT_LANES) {
+#pragma omp simd
+        for (size_t l = 0; l < DOT_LANES; l++)
+            acc[l] = fma(x[i + l], y[i + l], acc[l]);
+    }
     if (full < n) {
         double xt[DOT_LANES] = {0.0}, yt[DOT_LANES] = {0.0};
         for (size_t l = 0; full + l < n; l++) {
@@ -88,17 +96,6 @@ static inline double dot_one_block(const double *x, const double *y, size_t n, s
     return block_sum(x + lo, y + lo, len);
 }
 
-/* The same, with a full block's constant trip count, which GCC unrolls without a tail: 2.5 %
- * faster at one thread on the development VM, but 15-20 % slower inside the parallel region at two
- * threads (10^5 elements, interleaved loops of calls), so only the one-thread path uses it. The
- * operations and their order are those of dot_one_block, so are the bits. */
-static inline double dot_one_block_unrolled(const double *x, const double *y, size_t n, size_t b) {
-    size_t lo = b * REDUCE_BLOCK;
-    size_t len = n - lo < REDUCE_BLOCK ? n - lo : REDUCE_BLOCK;
-    return len == REDUCE_BLOCK ? block_sum(x + lo, y + lo, REDUCE_BLOCK)
-                               : block_sum(x + lo, y + lo, len);
-}
-
 double dot_block(const double *x, const double *y, size_t n) {
     return block_sum(x, y, n);
 }
@@ -114,7 +111,7 @@ int dot_omp(const double *x, size_t nx, const double *y, size_t ny, double *scra
      * thread computed them. */
     if (omp_get_max_threads() == 1) {
         for (size_t b = 0; b < nblocks; b++)
-            scratch[b] = dot_one_block_unrolled(x, y, nx, b);
+            scratch[b] = dot_one_block(x, y, nx, b);
     } else {
 #pragma omp parallel for schedule(runtime)
         for (size_t b = 0; b < nblocks; b++)

@@ -18,9 +18,12 @@
 
 #include <stddef.h>
 
-/* Independent accumulators of one block: 8 AVX-512 vectors, enough to keep two loads a cycle
- * busy behind the fma latency. Part of the result's definition (it fixes the order). */
-enum { DOT_LANES = 64 };
+/* Independent accumulators of one block: 4 AVX-512 vectors. Each fma needs two loads, so at two
+ * vector loads a cycle one fma issues per cycle, and 4 chains cover a 4-cycle fma latency. 64
+ * lanes (8 vectors) ran 3-10 % slower than 32 from memory (10^7 elements, one thread, interleaved
+ * loops on the development VM) and no faster in cache. Part of the result's definition (it fixes
+ * the order). */
+enum { DOT_LANES = 32 };
 
 /* Doubles of scratch dot_omp needs for n elements (one per block). */
 size_t dot_scratch_count(size_t n);
