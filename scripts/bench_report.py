@@ -5,6 +5,7 @@ Usage: /usr/bin/python3 scripts/bench_report.py results/bench-HOST-DATE
 """
 import csv
 import json
+import math
 import os
 import re
 import sys
@@ -35,12 +36,48 @@ def load(out):
             m = re.match(r"(\S+) median_s=([0-9.eE+-]+)", line)
             if m:
                 python[m.group(1)] = float(m.group(2))
+    samples = {}
+    for name in sorted(os.listdir(out)):
+        if name.endswith(".json") and name != "ceilings.json":
+            with open(os.path.join(out, name)) as f:
+                doc = json.load(f)
+            for q in doc.get("points", []):
+                if q.get("times_s") and q.get("sample_rounds"):
+                    key = (name[:-5], q["variant"], int(q["threads"]), int(q["size"]))
+                    samples[key] = dict(zip(q["sample_rounds"], q["times_s"]))
     ceilings = {}
     path = os.path.join(out, "ceilings.json")
     if os.path.exists(path):
         with open(path) as f:
             ceilings = json.load(f).get("ceilings", {})
-    return points, python, ceilings
+    return points, python, ceilings, samples
+
+
+def order_interval(values):
+    """Median of values and its distribution-free 95 % interval: the order statistics whose
+    ranks bound the median with probability >= 0.95 under Binomial(n, 1/2); None below 6
+    values, where no such pair exists."""
+    v = sorted(values)
+    n = len(v)
+    mid = (v[(n - 1) // 2] + v[n // 2]) / 2
+    if n < 6:
+        return mid, None, None
+    cdf = [sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n for k in range(n)]
+    k = max(i for i in range(n // 2) if cdf[i] <= 0.025)
+    return mid, v[k], v[n - 1 - k]
+
+
+def paired_ratio(samples, run, a, b, threads, size, threads_b=None):
+    """time(a) / time(b) in the rounds both were measured in (the rounds interleave the
+    variants, so a host disturbance hits both of a round's times): (median, low, high)."""
+    ta = samples.get((run, a, threads, size))
+    tb = samples.get((run, b, threads if threads_b is None else threads_b, size))
+    if not ta or not tb:
+        return None
+    common = sorted(set(ta) & set(tb))
+    if not common:
+        return None
+    return order_interval([ta[r] / tb[r] for r in common])
 
 
 def median(p):
@@ -77,16 +114,25 @@ class Targets:
     def __init__(self):
         self.missed = 0
 
-    def check(self, what, value, target, unit=""):
-        if value is None:
+    def check(self, what, value, target, unit="", interval=None):
+        """interval: (median, low, high) of paired rounds; the verdict then rests on the
+        interval: PASS when it lies at or above the target, MISS when below, and "open" when
+        it straddles the target (the run cannot tell)."""
+        if value is None and interval is None:
             print(f"  n/a   {what}: not measured")
             return
-        ok = value >= target
-        self.missed += not ok
-        print(f"  {'PASS' if ok else 'MISS'}  {what}: {value:.3g}{unit} (target >= {target:g}{unit})")
+        if interval is not None and interval[1] is not None:
+            value, low, high = interval
+            verdict = "PASS" if low >= target else "MISS" if high < target else "open"
+            shown = f"{value:.3g}{unit} (95 % interval {low:.3g}-{high:.3g}, paired rounds)"
+        else:
+            verdict = "PASS" if value >= target else "MISS"
+            shown = f"{value:.3g}{unit}"
+        self.missed += verdict != "PASS"
+        print(f"  {verdict:4}  {what}: {shown} (target >= {target:g}{unit})")
 
 
-def targets(points, python, ceilings):
+def targets(points, python, ceilings, samples):
     t = Targets()
 
     def time_of(run, variant, threads, size):
@@ -101,12 +147,14 @@ def targets(points, python, ceilings):
         for threads in (1, 2):
             t.check(f"dot omp vs cblas_ddot, n={size}, {threads} thread(s) (time ratio)",
                     ratio(time_of("dot", "blas", threads, size),
-                          time_of("dot", "omp", threads, size)), 0.95)
+                          time_of("dot", "omp", threads, size)), 0.95,
+                    interval=paired_ratio(samples, "dot", "blas", "omp", threads, size))
     for size in (200000000,):
         for threads in (1, 2):
             t.check(f"dot omp vs cblas_ddot, n={size} (DRAM), {threads} thread(s) (time ratio)",
                     ratio(time_of("dot_dram", "blas", threads, size),
-                          time_of("dot_dram", "omp", threads, size)), 0.95)
+                          time_of("dot_dram", "omp", threads, size)), 0.95,
+                    interval=paired_ratio(samples, "dot_dram", "blas", "omp", threads, size))
     for run, size in (("dot", 10000000), ("dot_dram", 200000000)):
         p = find(points.get(run, []), "omp", 2, size)
         t.check(f"dot omp n={size} 2 threads, fraction of the read-bandwidth ceiling",
@@ -117,7 +165,8 @@ def targets(points, python, ceilings):
     t.check("noise omp 1 thread vs GSL ziggurat + mt19937",
             ratio(time_of("noise", "gsl", 1, 10584000), omp1), 5.0, "x")
     t.check("noise omp 2 threads speedup", ratio(omp1, time_of("noise", "omp", 2, 10584000)),
-            1.8, "x")
+            1.8, "x", interval=paired_ratio(samples, "noise", "omp", "omp", 1, 10584000,
+                                            threads_b=2))
     sums = {p["checksum"] for p in points.get("noise", []) if p["variant"] == "omp"}
     threads = sorted({int(p["threads"]) for p in points.get("noise", []) if p["variant"] == "omp"})
     if sums:
@@ -141,16 +190,18 @@ def targets(points, python, ceilings):
             50.0, "x")
     t.check("spline_expsum omp_points 2-thread speedup",
             ratio(time_of("spline_expsum", "omp_points", 1, 1000000),
-                  time_of("spline_expsum", "omp_points", 2, 1000000)), 1.8, "x")
+                  time_of("spline_expsum", "omp_points", 2, 1000000)), 1.8, "x",
+            interval=paired_ratio(samples, "spline_expsum", "omp_points", "omp_points", 1,
+                                  1000000, threads_b=2))
     t.check("expsum omp 1 thread vs numpy",
             ratio(python.get("expsum"), time_of("expsum", "omp", 1, 10000000)), 2.2, "x")
     print(f"{t.missed} target(s) missed")
 
 
 def main():
-    points, python, ceilings = load(sys.argv[1])
+    points, python, ceilings, samples = load(sys.argv[1])
     ratio_table(points, python)
-    targets(points, python, ceilings)
+    targets(points, python, ceilings, samples)
 
 
 if __name__ == "__main__":
